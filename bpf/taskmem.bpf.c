@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Follows a process tree and keeps its memory peaks exact: every change of
+ * a tracked mm's RSS counters (kmem:rss_stat fires on each one) updates the
+ * mm, the tree's running sums and their maxima. Processes are tracked from
+ * the thread that creates them, so reparenting does not lose them.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "taskmem.h"
+#include "tree.bpf.h"
+
+#define CLONE_VM 0x00000100ULL
+#define CLONE_THREAD 0x00010000ULL
+
+/* Syscalls that change an mm's virtual size (x86_64 numbers). */
+#define NR_mmap 9
+#define NR_munmap 11
+#define NR_brk 12
+#define NR_mremap 25
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* sized by userspace before load */
+	__type(key, __u32);
+	__type(value, struct proc_info);
+} procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* sized by userspace before load */
+	__type(key, __u64);
+	__type(value, struct mm_state);
+} mms SEC(".maps");
+
+/* One record per exited process, so the procs map only holds live ones. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096); /* sized by userspace before load */
+} exits SEC(".maps");
+
+static __always_inline void proc_set_comm(struct proc_info *p,
+					  struct task_struct *task)
+{
+	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), task->comm);
+}
+
+/* Start counting mm for process p, seeded with its current counters. */
+static __always_inline void mm_track(struct proc_info *p, struct mm_struct *mm)
+{
+	__u64 key = (__u64)mm;
+	struct mm_state fresh = {};
+	struct mm_state *m;
+
+	if (!mm)
+		return;
+	fresh.owner = p->pid;
+	fresh.users = 1;
+	/* it held nothing at the tree's current peak */
+	fresh.snap_gen = tree.peak_rss;
+	if (bpf_map_update_elem(&mms, &key, &fresh, BPF_NOEXIST)) {
+		m = bpf_map_lookup_elem(&mms, &key);
+		if (!m) {
+			__sync_fetch_and_add(&tree.lost_mms, 1);
+			return;
+		}
+		/* already tracked (a sharer got there first): one more user */
+		__sync_fetch_and_add(&m->users, 1);
+		return;
+	}
+	m = bpf_map_lookup_elem(&mms, &key);
+	if (!m)
+		return;
+	mm_sync_all(m, mm);
+}
+
+/* Process p stops using the mm it runs on (exec or exit). */
+static __always_inline void mm_release(struct proc_info *p)
+{
+	__u64 key = p->mm;
+	struct proc_info *owner;
+	struct mm_state *m;
+
+	p->mm = 0;
+	m = bpf_map_lookup_elem(&mms, &key);
+	if (!m)
+		return;
+	if (m->owner == p->pid)
+		proc_fold_peaks(p, m);
+	if (__sync_fetch_and_add(&m->users, -1) > 1)
+		return;
+	mm_zero(m);
+	/* the at-peak share of a dead mm belongs to its owner's row */
+	owner = p;
+	if (m->owner != p->pid) {
+		owner = bpf_map_lookup_elem(&procs, &m->owner);
+		if (!owner)
+			owner = p;
+	}
+	proc_fold_dead(owner, m);
+	bpf_map_delete_elem(&mms, &key);
+}
+
+static __always_inline void proc_add_thread(struct proc_info *p)
+{
+	__u32 n = __sync_fetch_and_add(&p->threads, 1) + 1;
+
+	if (n > p->peak_threads)
+		p->peak_threads = n;
+	tree_add_threads(1);
+}
+
+static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
+				     __u64 clone_flags)
+{
+	struct proc_info fresh = {};
+	struct mm_state *m;
+	struct proc_info *p;
+	__u64 mm_key;
+
+	fresh.pid = task->tgid;
+	fresh.ppid = ppid;
+	fresh.threads = 1;
+	fresh.peak_threads = 1;
+	fresh.start_ns = bpf_ktime_get_ns();
+	proc_set_comm(&fresh, task);
+	if (bpf_map_update_elem(&procs, &fresh.pid, &fresh, BPF_NOEXIST)) {
+		__sync_fetch_and_add(&tree.lost_procs, 1);
+		return;
+	}
+	p = bpf_map_lookup_elem(&procs, &fresh.pid);
+	if (!p)
+		return;
+	tree_add_procs(1);
+	tree_add_threads(1);
+
+	mm_key = (__u64)task->mm;
+	p->mm = mm_key;
+	if (!(clone_flags & CLONE_VM)) {
+		mm_track(p, task->mm);
+		return;
+	}
+	/* shares its creator's mm: counted once, in the owner's row */
+	p->shared_mm_with = ppid;
+	m = bpf_map_lookup_elem(&mms, &mm_key);
+	if (!m)
+		return;
+	p->shared_mm_with = m->owner;
+	__sync_fetch_and_add(&m->users, 1);
+}
+
+/* Last thread of p has exited: hand its record to userspace. */
+static __always_inline void proc_finish(struct proc_info *p,
+					struct task_struct *task)
+{
+	struct proc_info *rec;
+
+	p->exit_status = task->exit_code;
+	p->end_ns = bpf_ktime_get_ns();
+	p->flags |= TM_PROC_EXITED;
+	mm_release(p);
+	tree_add_procs(-1);
+
+	rec = bpf_ringbuf_reserve(&exits, sizeof(*rec), 0);
+	if (rec) {
+		__builtin_memcpy(rec, p, sizeof(*rec));
+		bpf_ringbuf_submit(rec, 0);
+	} else {
+		__sync_fetch_and_add(&tree.lost_events, 1);
+	}
+	bpf_map_delete_elem(&procs, &p->pid);
+}
+
+SEC("tp_btf/task_newtask")
+int BPF_PROG(on_newtask, struct task_struct *task, __u64 clone_flags)
+{
+	__u32 creator = bpf_get_current_pid_tgid() >> 32;
+	struct proc_info *parent;
+
+	parent = bpf_map_lookup_elem(&procs, &creator);
+	if (!parent)
+		return 0;
+	if (clone_flags & CLONE_THREAD)
+		proc_add_thread(parent);
+	else
+		proc_add(task, creator, clone_flags);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	__u32 tgid = task->tgid;
+	struct proc_info *p;
+
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p)
+		return 0;
+	p->flags |= TM_PROC_EXECED;
+	proc_set_comm(p, task);
+	mm_release(p);
+	p->shared_mm_with = 0;
+	p->mm = (__u64)task->mm;
+	mm_track(p, task->mm);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task)
+{
+	__u32 tgid = task->tgid;
+	struct proc_info *p;
+
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p)
+		return 0;
+	__sync_fetch_and_add(&p->min_flt, task->min_flt);
+	__sync_fetch_and_add(&p->maj_flt, task->maj_flt);
+	tree_add_threads(-1);
+	if (__sync_fetch_and_add(&p->threads, -1) == 1)
+		proc_finish(p, task);
+	return 0;
+}
+
+/* The hot path: one event per change of any mm's RSS counter. */
+SEC("tp_btf/rss_stat")
+int BPF_PROG(on_rss_stat, struct mm_struct *mm, int member)
+{
+	__u64 key = (__u64)mm;
+	struct mm_state *m;
+
+	m = bpf_map_lookup_elem(&mms, &key);
+	if (!m)
+		return 0;
+	mm_sync_counter(m, mm, member);
+	mm_sync_vm(m, mm);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+{
+	long nr = regs->orig_ax;
+	struct task_struct *task;
+	struct mm_state *m;
+	__u64 key;
+
+	if (nr != NR_mmap && nr != NR_munmap && nr != NR_brk &&
+	    nr != NR_mremap)
+		return 0;
+	task = bpf_get_current_task_btf();
+	key = (__u64)task->mm;
+	m = bpf_map_lookup_elem(&mms, &key);
+	if (!m)
+		return 0;
+	mm_sync_vm(m, task->mm);
+	return 0;
+}

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Accounting of mm counters, the tree's running sums and their peaks.
+ * Included by taskmem.bpf.c only: it defines the globals it works on.
+ */
+#ifndef TREE_BPF_H
+#define TREE_BPF_H
+
+#define MAX_CPUS 4096
+
+/* Possible CPUs, for summing per-CPU counter deltas (set before load). */
+const volatile __u32 nr_cpus = 1;
+
+/* Running sums and peaks of the tree; userspace reads them from .bss. */
+struct tree_state tree = {};
+
+/*
+ * Where each CPU's copy of per-CPU data lives: its address is the __percpu
+ * pointer plus cpu_off[cpu]. The kernel's own table (__per_cpu_offset) is
+ * not reachable without CONFIG_KALLSYMS_ALL, so it is derived once from a
+ * per-CPU array map: the address of CPU c's element minus the map's
+ * __percpu pointer. Reading pointers as numbers needs CAP_PERFMON.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} cpu_anchor SEC(".maps");
+
+__u64 cpu_off[MAX_CPUS] = {};
+bool cpu_off_ready = false;
+
+/* Spill a pointer to memory and load it back: the verifier then sees a number. */
+static __always_inline __u64 as_number(void *ptr)
+{
+	static volatile __u64 slot;
+
+	slot = (__u64)ptr;
+	return slot;
+}
+
+static __always_inline bool load_cpu_offsets(void)
+{
+	__u64 base = 0, arr;
+	__u32 zero = 0, cpu;
+
+	/* the map's address as a number: arithmetic on map pointers is refused */
+	arr = as_number(&cpu_anchor) +
+	      bpf_core_field_offset(struct bpf_array, pptrs);
+	if (bpf_probe_read_kernel(&base, sizeof(base), (void *)arr) || !base)
+		return false;
+	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
+		void *elem;
+
+		if (cpu >= nr_cpus)
+			break;
+		elem = bpf_map_lookup_percpu_elem(&cpu_anchor, &zero, cpu);
+		if (!elem)
+			return false;
+		cpu_off[cpu] = as_number(elem) - base;
+	}
+	cpu_off_ready = true;
+	return true;
+}
+
+/* Raise *peak to val; true when this call set a new maximum. */
+static __always_inline bool peak_raise(__s64 *peak, __s64 val)
+{
+	__s64 old = *(volatile __s64 *)peak;
+	int i;
+
+	for (i = 0; i < 16 && val > old; i++) {
+		__s64 seen = __sync_val_compare_and_swap(peak, old, val);
+
+		if (seen == old)
+			return true;
+		old = seen;
+	}
+	return false;
+}
+
+static __always_inline void tree_add_threads(__s64 n)
+{
+	__s64 now = __sync_fetch_and_add(&tree.threads, n) + n;
+
+	if (n > 0) {
+		__sync_fetch_and_add(&tree.threads_total, n);
+		peak_raise(&tree.peak_threads, now);
+	}
+}
+
+static __always_inline void tree_add_procs(__s64 n)
+{
+	__s64 now = __sync_fetch_and_add(&tree.procs, n) + n;
+
+	if (n > 0) {
+		__sync_fetch_and_add(&tree.procs_total, n);
+		peak_raise(&tree.peak_procs, now);
+	}
+}
+
+/*
+ * The exact value of a percpu_counter: the shared count plus every CPU's
+ * pending delta. percpu_counter_read() alone can lag by up to
+ * batch * nr_cpus pages, too much for exact peaks on large machines.
+ */
+static __always_inline __s64 counter_sum(struct percpu_counter *pc)
+{
+	__s64 sum = pc->count;
+	__u64 deltas = (__u64)pc->counters;
+	__u32 cpu;
+
+	if (!cpu_off_ready && !load_cpu_offsets())
+		return sum > 0 ? sum : 0;
+	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
+		__s32 d;
+
+		if (cpu >= nr_cpus)
+			break;
+		if (!bpf_probe_read_kernel(&d, sizeof(d),
+					   (void *)(deltas + cpu_off[cpu])))
+			sum += d;
+	}
+	return sum > 0 ? sum : 0;
+}
+
+static __always_inline __s64 mm_counter(struct mm_struct *mm, int member)
+{
+	switch (member) {
+	case TM_FILEPAGES:
+		return counter_sum(&mm->rss_stat[TM_FILEPAGES]);
+	case TM_ANONPAGES:
+		return counter_sum(&mm->rss_stat[TM_ANONPAGES]);
+	case TM_SWAPENTS:
+		return counter_sum(&mm->rss_stat[TM_SWAPENTS]);
+	case TM_SHMEMPAGES:
+		return counter_sum(&mm->rss_stat[TM_SHMEMPAGES]);
+	}
+	return -1;
+}
+
+static __always_inline __s64 mm_rss(struct mm_state *m)
+{
+	return m->cur[TM_FILEPAGES] + m->cur[TM_ANONPAGES] +
+	       m->cur[TM_SHMEMPAGES];
+}
+
+/*
+ * Set one of m's counters to val and carry the change into the tree.
+ * The exchange makes every change land in the sums exactly once, even
+ * when threads of one mm fault on several CPUs at once.
+ */
+static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
+{
+	__s64 old, delta, total, rss;
+
+	if (member < 0 || member >= TM_NR_COUNTERS)
+		return;
+	old = __sync_lock_test_and_set(&m->cur[member], val);
+	delta = val - old;
+	if (!delta || member == TM_SWAPENTS)
+		return;
+
+	/* first change since the tree's current peak: remember what m held */
+	total = *(volatile __s64 *)&tree.peak_rss;
+	if (m->snap_gen < total) {
+		m->snap_val = mm_rss(m) - delta;
+		m->snap_gen = total;
+	}
+
+	total = __sync_fetch_and_add(&tree.cur[member], delta) + delta;
+	peak_raise(&tree.peak[member], total);
+	total = __sync_fetch_and_add(&tree.rss, delta) + delta;
+	rss = mm_rss(m);
+	if (peak_raise(&tree.peak_rss, total)) {
+		m->snap_val = rss;
+		m->snap_gen = total;
+	}
+	peak_raise(&m->peak_rss, rss);
+	switch (member) {
+	case TM_FILEPAGES:
+		peak_raise(&m->peak_file, val);
+		break;
+	case TM_ANONPAGES:
+		peak_raise(&m->peak_anon, val);
+		break;
+	case TM_SHMEMPAGES:
+		peak_raise(&m->peak_shmem, val);
+		break;
+	}
+}
+
+static __always_inline void mm_set_vm(struct mm_state *m, __s64 vm)
+{
+	__s64 old = __sync_lock_test_and_set(&m->vm, vm);
+	__s64 total;
+
+	if (old == vm)
+		return;
+	total = __sync_fetch_and_add(&tree.vm, vm - old) + (vm - old);
+	peak_raise(&tree.peak_vm, total);
+	peak_raise(&m->peak_vm, vm);
+}
+
+static __always_inline void mm_sync_counter(struct mm_state *m,
+					    struct mm_struct *mm, int member)
+{
+	mm_set(m, member, mm_counter(mm, member));
+}
+
+static __always_inline void mm_sync_vm(struct mm_state *m, struct mm_struct *mm)
+{
+	__s64 vm = mm->total_vm;
+
+	if (vm != m->vm)
+		mm_set_vm(m, vm);
+}
+
+static __always_inline void mm_sync_all(struct mm_state *m, struct mm_struct *mm)
+{
+	mm_sync_counter(m, mm, TM_FILEPAGES);
+	mm_sync_counter(m, mm, TM_ANONPAGES);
+	mm_sync_counter(m, mm, TM_SWAPENTS);
+	mm_sync_counter(m, mm, TM_SHMEMPAGES);
+	mm_sync_vm(m, mm);
+}
+
+/* Take m out of the tree's sums: its process has gone or exec'd. */
+static __always_inline void mm_zero(struct mm_state *m)
+{
+	mm_set(m, TM_FILEPAGES, 0);
+	mm_set(m, TM_ANONPAGES, 0);
+	mm_set(m, TM_SWAPENTS, 0);
+	mm_set(m, TM_SHMEMPAGES, 0);
+	mm_set_vm(m, 0);
+}
+
+static __always_inline void fold_max(__s64 *into, __s64 val)
+{
+	if (val > *into)
+		*into = val;
+}
+
+static __always_inline void proc_fold_peaks(struct proc_info *p,
+					    struct mm_state *m)
+{
+	fold_max(&p->peak_rss, m->peak_rss);
+	fold_max(&p->peak_anon, m->peak_anon);
+	fold_max(&p->peak_file, m->peak_file);
+	fold_max(&p->peak_shmem, m->peak_shmem);
+	fold_max(&p->peak_vm, m->peak_vm);
+}
+
+/*
+ * m is gone (after mm_zero). What it held at the tree's current peak goes
+ * to p; a later peak finds it dead, so older deaths are superseded.
+ */
+static __always_inline void proc_fold_dead(struct proc_info *p,
+					   struct mm_state *m)
+{
+	__s64 gen = *(volatile __s64 *)&tree.peak_rss;
+	__s64 val = m->snap_gen >= gen ? m->snap_val : 0;
+
+	if (p->dead_gen == gen) {
+		p->dead_val += val;
+	} else if (p->dead_gen < gen) {
+		p->dead_gen = gen;
+		p->dead_val = val;
+	}
+}
+
+#endif /* TREE_BPF_H */

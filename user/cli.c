@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+const char cli_trace_usage[] =
+	"usage: taskmem trace [options] -- COMMAND [ARG...]\n"
+	"\n"
+	"Run COMMAND, follow every process and thread it creates, and report\n"
+	"the peak memory of each process and of the whole tree.\n"
+	"\n"
+	"  -o, --output FILE      write the report to FILE (default: stderr)\n"
+	"  -f, --format FORMAT    table (default) or json\n"
+	"  -w, --wait-all         also wait for descendants that outlive COMMAND\n"
+	"      --max-procs N      processes tracked at once (default 65536)\n"
+	"  -v, --verbose          show libbpf's messages\n"
+	"  -h, --help             show this help\n";
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+int cli_parse_ulong(const char *s, unsigned long min, unsigned long max,
+		    unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	/* strtoul accepts leading space and '-': neither is a count */
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int parse_format(const char *s, enum tm_format *f)
+{
+	if (!strcmp(s, "table"))
+		*f = TM_FORMAT_TABLE;
+	else if (!strcmp(s, "json"))
+		*f = TM_FORMAT_JSON;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+enum opt_id { OPT_OUTPUT, OPT_FORMAT, OPT_WAIT_ALL, OPT_MAX_PROCS,
+	      OPT_VERBOSE, OPT_HELP };
+
+struct opt_def {
+	enum opt_id id;
+	char shortname;
+	const char *longname;
+	bool has_arg;
+};
+
+static const struct opt_def opt_defs[] = {
+	{ OPT_OUTPUT, 'o', "output", true },
+	{ OPT_FORMAT, 'f', "format", true },
+	{ OPT_WAIT_ALL, 'w', "wait-all", false },
+	{ OPT_MAX_PROCS, 0, "max-procs", true },
+	{ OPT_VERBOSE, 'v', "verbose", false },
+	{ OPT_HELP, 'h', "help", false },
+};
+
+/* Find the definition of argument arg; *inline_val gets "--opt=VALUE". */
+static const struct opt_def *find_opt(const char *arg, const char **inline_val)
+{
+	size_t i, n;
+
+	*inline_val = NULL;
+	for (i = 0; i < sizeof(opt_defs) / sizeof(opt_defs[0]); i++) {
+		const struct opt_def *d = &opt_defs[i];
+
+		if (arg[1] != '-') {
+			if (d->shortname && arg[1] == d->shortname) {
+				if (arg[2] && d->has_arg)
+					*inline_val = arg + 2;
+				else if (arg[2])
+					continue;
+				return d;
+			}
+			continue;
+		}
+		n = strlen(d->longname);
+		if (strncmp(arg + 2, d->longname, n))
+			continue;
+		if (arg[2 + n] == '=' && d->has_arg) {
+			*inline_val = arg + 3 + n;
+			return d;
+		}
+		if (!arg[2 + n])
+			return d;
+	}
+	return NULL;
+}
+
+static int apply_opt(const struct opt_def *d, const char *name,
+		     const char *val, struct trace_opts *o, char *err,
+		     size_t errlen)
+{
+	switch (d->id) {
+	case OPT_OUTPUT:
+		if (!*val)
+			return fail(err, errlen, "empty file name for %s", name);
+		o->output = val;
+		return 0;
+	case OPT_FORMAT:
+		if (parse_format(val, &o->format))
+			return fail(err, errlen,
+				    "invalid format '%s' (expected table or json)",
+				    val);
+		return 0;
+	case OPT_MAX_PROCS:
+		if (cli_parse_ulong(val, 16, TM_MAX_PROCS_LIMIT, &o->max_procs))
+			return fail(err, errlen,
+				    "invalid --max-procs '%s' (expected 16 to %lu)",
+				    val, TM_MAX_PROCS_LIMIT);
+		return 0;
+	case OPT_WAIT_ALL:
+		o->wait_all = true;
+		return 0;
+	case OPT_VERBOSE:
+		o->verbose = true;
+		return 0;
+	case OPT_HELP:
+		return TM_CLI_HELP;
+	}
+	return -EINVAL;
+}
+
+int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
+		    size_t errlen)
+{
+	int i, ret;
+
+	memset(o, 0, sizeof(*o));
+	o->max_procs = TM_MAX_PROCS_DEFAULT;
+	for (i = 0; i < argc; i++) {
+		const char *arg = argv[i], *val;
+		const struct opt_def *d;
+
+		if (!strcmp(arg, "--")) {
+			i++;
+			break;
+		}
+		if (arg[0] != '-' || !arg[1])
+			return fail(err, errlen,
+				    "missing '--' before the command '%s'", arg);
+		d = find_opt(arg, &val);
+		if (!d)
+			return fail(err, errlen, "unknown option '%s'", arg);
+		if (d->has_arg && !val) {
+			if (i + 1 >= argc)
+				return fail(err, errlen,
+					    "option '%s' needs a value", arg);
+			val = argv[++i];
+		}
+		ret = apply_opt(d, arg, val, o, err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (i >= argc || !argv[i][0])
+		return fail(err, errlen, "no command given after '--'");
+	o->cmd = argv + i;
+	o->cmd_argc = argc - i;
+	return 0;
+}

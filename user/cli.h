@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command-line parsing of `taskmem trace` (pure: no libbpf). */
+#ifndef TM_CLI_H
+#define TM_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum tm_format {
+	TM_FORMAT_TABLE,
+	TM_FORMAT_JSON,
+};
+
+#define TM_MAX_PROCS_DEFAULT 65536UL
+#define TM_MAX_PROCS_LIMIT (1UL << 22)
+
+struct trace_opts {
+	const char *output;	/* NULL: stderr */
+	enum tm_format format;
+	bool wait_all;
+	bool verbose;
+	unsigned long max_procs;
+	char **cmd;		/* NULL-terminated, from argv */
+	int cmd_argc;
+};
+
+/* cli_parse_trace() results besides 0 and -EINVAL */
+#define TM_CLI_HELP 1
+
+/*
+ * Parse the arguments after "trace". Returns 0, TM_CLI_HELP when help was
+ * asked for, or -EINVAL with a message (naming the bad value) in err.
+ */
+int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
+		    size_t errlen);
+
+/* Whole-string unsigned number in [min, max]; 0 or -EINVAL. */
+int cli_parse_ulong(const char *s, unsigned long min, unsigned long max,
+		    unsigned long *out);
+
+extern const char cli_trace_usage[];
+
+#endif /* TM_CLI_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* taskmem's one error and exit-code policy (documented in README.md). */
+#ifndef TM_ERRORS_H
+#define TM_ERRORS_H
+
+/*
+ * taskmem exits with the workload's own status (0..255, 128+N when it died
+ * of signal N). Its own failures use codes that shells and env(1) reserve.
+ */
+enum tm_exit {
+	TM_EXIT_OK = 0,
+	TM_EXIT_USAGE = 64,	/* bad option or argument: nothing was run */
+	TM_EXIT_FAIL = 125,	/* taskmem itself failed (privileges, BPF, I/O) */
+	TM_EXIT_NOEXEC = 126,	/* the command exists but cannot be executed */
+	TM_EXIT_NOTFOUND = 127,	/* the command was not found */
+};
+
+/* "taskmem: <message>" on stderr. */
+void tm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* TM_ERRORS_H */

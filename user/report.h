@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Report formats: the human table and JSON (pure: no libbpf). */
+#ifndef TM_REPORT_H
+#define TM_REPORT_H
+
+#include <stdio.h>
+#include "cli.h"
+#include "model.h"
+
+/* "812 KiB", "256.0 MiB": binary units, 4 significant digits at most. */
+void report_human_bytes(uint64_t bytes, char *buf, size_t len);
+
+void report_table(FILE *f, const struct tm_report *r);
+void report_json(FILE *f, const struct tm_report *r);
+
+/* Write r in format fmt; 0 or -errno of the write. */
+int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt);
+
+#endif /* TM_REPORT_H */
