@@ -24,6 +24,7 @@
 #include "errors.h"
 #include "launch.h"
 #include "model.h"
+#include "output.h"
 #include "report.h"
 #include "trace.h"
 
@@ -34,6 +35,7 @@ struct tracer {
 	struct ring_buffer *rb;
 	struct launch child;
 	struct tm_report report;
+	struct output out;
 	sigset_t orig_mask;
 	int sfd;
 	int epfd;
@@ -345,20 +347,11 @@ static int collect_live(struct tracer *t)
 
 static int write_report(struct tracer *t, const struct trace_opts *o)
 {
-	FILE *f = stderr;
 	int err;
 
-	if (o->output) {
-		f = fopen(o->output, "we");
-		if (!f) {
-			tm_err("cannot write report to '%s': %s", o->output,
-			       strerror(errno));
-			return -errno;
-		}
-	}
-	err = report_write(f, &t->report, o->format);
-	if (o->output && fclose(f) && !err)
-		err = -errno;
+	err = report_write(t->out.f, &t->report, o->format);
+	if (!err)
+		err = output_commit(&t->out);
 	if (err)
 		tm_err("cannot write report to '%s': %s",
 		       o->output ? o->output : "stderr", strerror(-err));
@@ -382,6 +375,7 @@ static int finish_report(struct tracer *t, const struct trace_opts *o)
 
 static void tracer_close(struct tracer *t)
 {
+	output_abort(&t->out);
 	launch_close(&t->child);
 	ring_buffer__free(t->rb);
 	taskmem_bpf__destroy(t->skel);
@@ -413,6 +407,13 @@ int cmd_trace(int argc, char **argv)
 	verbose = o.verbose;
 	if (check_environment())
 		return TM_EXIT_FAIL;
+	/* before anything runs, so a bad path wastes no run */
+	ret = output_open(&t.out, o.output);
+	if (ret) {
+		tm_err("cannot write report to '%s': %s", o.output,
+		       strerror(-ret));
+		return TM_EXIT_USAGE;
+	}
 
 	ret = TM_EXIT_FAIL;
 	model_init(&t.report, sysconf(_SC_PAGESIZE), 0);
