@@ -18,6 +18,21 @@ static void set_default_mode(int fd)
 		return;
 }
 
+/*
+ * Only a regular file (or a new one) is replaced atomically: renaming over
+ * /dev/null, a FIFO, a terminal or a symlink would destroy it, so those are
+ * written in place.
+ */
+static int open_in_place(struct output *o)
+{
+	struct stat st;
+
+	if (lstat(o->path, &st) || S_ISREG(st.st_mode))
+		return 1;
+	o->f = fopen(o->path, "we");
+	return o->f ? 0 : -errno;
+}
+
 int output_open(struct output *o, const char *path)
 {
 	int fd, err;
@@ -28,6 +43,9 @@ int output_open(struct output *o, const char *path)
 		o->f = stderr;
 		return 0;
 	}
+	err = open_in_place(o);
+	if (err <= 0)
+		return err;
 	if (asprintf(&o->tmp, "%s.XXXXXX", path) < 0) {
 		o->tmp = NULL;
 		return -ENOMEM;
@@ -54,8 +72,14 @@ int output_commit(struct output *o)
 {
 	int err = 0;
 
-	if (!o->tmp)
-		return fflush(o->f) ? -errno : 0;
+	if (!o->tmp) {
+		if (fflush(o->f) || ferror(o->f))
+			err = -EIO;
+		if (o->f != stderr && fclose(o->f) && !err)
+			err = -errno;
+		o->f = NULL;
+		return err;
+	}
 	if (fflush(o->f) || ferror(o->f))
 		err = -EIO;
 	if (fclose(o->f) && !err)
