@@ -60,6 +60,7 @@ static __always_inline void mm_track(struct proc_info *p, struct mm_struct *mm)
 		return;
 	fresh.owner = p->pid;
 	fresh.users = 1;
+	fresh.tasks = p->threads;
 	/* it held nothing at the tree's current peak */
 	fresh.snap_gen = tree.peak_rss;
 	if (bpf_map_update_elem(&mms, &key, &fresh, BPF_NOEXIST)) {
@@ -69,7 +70,7 @@ static __always_inline void mm_track(struct proc_info *p, struct mm_struct *mm)
 			return;
 		}
 		/* already tracked (a sharer got there first): one more user */
-		__sync_fetch_and_add(&m->users, 1);
+		mm_add_tasks(m, p->threads, 1);
 		return;
 	}
 	m = bpf_map_lookup_elem(&mms, &key);
@@ -91,8 +92,10 @@ static __always_inline void mm_release(struct proc_info *p)
 		return;
 	if (m->owner == p->pid)
 		proc_fold_peaks(p, m);
-	if (__sync_fetch_and_add(&m->users, -1) > 1)
+	if (__sync_fetch_and_add(&m->users, -1) > 1) {
+		mm_add_tasks(m, -(int)p->threads, 0);
 		return;
+	}
 	mm_zero(m);
 	/* the at-peak share of a dead mm belongs to its owner's row */
 	owner = p;
@@ -105,13 +108,32 @@ static __always_inline void mm_release(struct proc_info *p)
 	bpf_map_delete_elem(&mms, &key);
 }
 
-static __always_inline void proc_add_thread(struct proc_info *p)
+/* A thread of p starts (n = 1) or ends (n = -1). */
+static __always_inline __u32 proc_add_thread(struct proc_info *p, int n)
 {
-	__u32 n = __sync_fetch_and_add(&p->threads, 1) + 1;
+	__u32 now = __sync_fetch_and_add(&p->threads, n) + n;
+	__u64 key = p->mm;
+	struct mm_state *m;
 
-	if (n > p->peak_threads)
-		p->peak_threads = n;
-	tree_add_threads(1);
+	if (n > 0 && now > p->peak_threads)
+		p->peak_threads = now;
+	tree_add_threads(n);
+	m = bpf_map_lookup_elem(&mms, &key);
+	if (m)
+		mm_add_tasks(m, n, 0);
+	return now;
+}
+
+/* The kernel stack's real size, where stacks are vmalloc'ed. */
+static __always_inline void note_kstack(struct task_struct *task)
+{
+	struct vm_struct *area;
+
+	if (!bpf_core_field_exists(task->stack_vm_area))
+		return;
+	area = task->stack_vm_area;
+	if (area && area->nr_pages)
+		kstack_bytes = (__u64)area->nr_pages << page_shift;
 }
 
 static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
@@ -150,7 +172,7 @@ static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
 	if (!m)
 		return;
 	p->shared_mm_with = m->owner;
-	__sync_fetch_and_add(&m->users, 1);
+	mm_add_tasks(m, 1, 1);
 }
 
 /* Last thread of p has exited: hand its record to userspace. */
@@ -184,8 +206,9 @@ int BPF_PROG(on_newtask, struct task_struct *task, __u64 clone_flags)
 	parent = bpf_map_lookup_elem(&procs, &creator);
 	if (!parent)
 		return 0;
+	note_kstack(task);
 	if (clone_flags & CLONE_THREAD)
-		proc_add_thread(parent);
+		proc_add_thread(parent, 1);
 	else
 		proc_add(task, creator, clone_flags);
 	return 0;
@@ -221,8 +244,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 		return 0;
 	__sync_fetch_and_add(&p->min_flt, task->min_flt);
 	__sync_fetch_and_add(&p->maj_flt, task->maj_flt);
-	tree_add_threads(-1);
-	if (__sync_fetch_and_add(&p->threads, -1) == 1)
+	if (proc_add_thread(p, -1) == 0)
 		proc_finish(p, task);
 	return 0;
 }
@@ -239,6 +261,7 @@ int BPF_PROG(on_rss_stat, struct mm_struct *mm, int member)
 		return 0;
 	mm_sync_counter(m, mm, member);
 	mm_sync_vm(m, mm);
+	mm_sync_kmem(m, mm);
 	return 0;
 }
 
@@ -259,5 +282,6 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	if (!m)
 		return 0;
 	mm_sync_vm(m, task->mm);
+	mm_sync_kmem(m, task->mm);
 	return 0;
 }

@@ -39,6 +39,8 @@ struct proc_info {
 	__s64 peak_file;
 	__s64 peak_shmem;
 	__s64 peak_vm;
+	__s64 peak_pgtables;	/* bytes */
+	__s64 peak_footprint;	/* bytes: RSS + kernel memory of its mm */
 	__u64 min_flt;		/* of exited threads */
 	__u64 maj_flt;
 	/* RSS of dead owned mms at tree peak generation dead_gen (see mm_state) */
@@ -59,15 +61,34 @@ struct proc_info {
 struct mm_state {
 	__s64 cur[TM_NR_COUNTERS];
 	__s64 vm;
+	__s64 kmem;		/* bytes: see mm_kmem() in tree.bpf.h */
+	__s64 pgtables;		/* bytes */
+	__s64 map_count;
 	__s64 peak_rss;
 	__s64 peak_anon;
 	__s64 peak_file;
 	__s64 peak_shmem;
 	__s64 peak_vm;
+	__s64 peak_pgtables;
+	__s64 peak_footprint;	/* bytes */
 	__s64 snap_gen;
 	__s64 snap_val;
 	__u32 owner;
-	__s32 users;
+	__s32 users;		/* processes on it */
+	__s32 tasks;		/* threads on it */
+	__u32 pad;
+};
+
+/*
+ * Kernel objects charged per thread, per process and per mm, in bytes
+ * (slab object sizes, set by userspace before load).
+ */
+struct kobj_sizes {
+	__u64 task_struct;	/* per thread, with the FPU state allocated with it */
+	__u64 kstack;		/* per thread; replaced by the vm area's size */
+	__u64 proc;		/* per process: signal, sighand, files */
+	__u64 mm;		/* per mm: mm_struct */
+	__u64 vma;		/* per mapping: vm_area_struct */
 };
 
 /* Totals over the live tree, in .bss; updated with atomics. */
@@ -78,6 +99,10 @@ struct tree_state {
 	__s64 peak[TM_NR_COUNTERS];
 	__s64 peak_rss;		/* also the at-peak generation */
 	__s64 peak_vm;
+	__s64 pgtables;		/* bytes */
+	__s64 peak_pgtables;
+	__s64 footprint;	/* bytes: RSS + kernel memory */
+	__s64 peak_footprint;
 	__s64 threads;
 	__s64 peak_threads;
 	__s64 procs;

@@ -11,8 +11,17 @@
 /* Possible CPUs, for summing per-CPU counter deltas (set before load). */
 const volatile __u32 nr_cpus = 1;
 
+const volatile __u32 page_shift = 12;
+const volatile struct kobj_sizes ksize = {};
+
 /* Running sums and peaks of the tree; userspace reads them from .bss. */
 struct tree_state tree = {};
+
+/*
+ * Kernel stack of a thread: the arch's default until a new task's stack
+ * vm area (CONFIG_VMAP_STACK) says otherwise.
+ */
+__u64 kstack_bytes = 0;
 
 /*
  * Where each CPU's copy of per-CPU data lives: its address is the __percpu
@@ -146,6 +155,15 @@ static __always_inline __s64 mm_rss(struct mm_state *m)
 	       m->cur[TM_SHMEMPAGES];
 }
 
+/* Footprint (RSS + kernel memory) of m and of the tree changed by bytes. */
+static __always_inline void footprint_add(struct mm_state *m, __s64 bytes)
+{
+	__s64 total = __sync_fetch_and_add(&tree.footprint, bytes) + bytes;
+
+	peak_raise(&tree.peak_footprint, total);
+	peak_raise(&m->peak_footprint, (mm_rss(m) << page_shift) + m->kmem);
+}
+
 /*
  * Set one of m's counters to val and carry the change into the tree.
  * The exchange makes every change land in the sums exactly once, even
@@ -178,6 +196,7 @@ static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
 		m->snap_gen = total;
 	}
 	peak_raise(&m->peak_rss, rss);
+	footprint_add(m, delta << page_shift);
 	switch (member) {
 	case TM_FILEPAGES:
 		peak_raise(&m->peak_file, val);
@@ -189,6 +208,46 @@ static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
 		peak_raise(&m->peak_shmem, val);
 		break;
 	}
+}
+
+/* Kernel memory of m and the processes and threads on it, in bytes. */
+static __always_inline __s64 mm_kmem(struct mm_state *m)
+{
+	__s64 per_thread = ksize.task_struct + kstack_bytes;
+
+	return m->pgtables + m->tasks * per_thread + m->users * ksize.proc +
+	       ksize.mm + m->map_count * ksize.vma;
+}
+
+static __always_inline void mm_set_kmem(struct mm_state *m, __s64 kmem)
+{
+	__s64 old = __sync_lock_test_and_set(&m->kmem, kmem);
+
+	if (old != kmem)
+		footprint_add(m, kmem - old);
+}
+
+static __always_inline void mm_set_pgtables(struct mm_state *m, __s64 bytes)
+{
+	__s64 old = __sync_lock_test_and_set(&m->pgtables, bytes);
+	__s64 total;
+
+	if (old == bytes)
+		return;
+	total = __sync_fetch_and_add(&tree.pgtables, bytes - old) +
+		(bytes - old);
+	peak_raise(&tree.peak_pgtables, total);
+	peak_raise(&m->peak_pgtables, bytes);
+}
+
+/* Threads or processes on m changed by n. */
+static __always_inline void mm_add_tasks(struct mm_state *m, int threads,
+					 int procs)
+{
+	__sync_fetch_and_add(&m->tasks, threads);
+	if (procs)
+		__sync_fetch_and_add(&m->users, procs);
+	mm_set_kmem(m, mm_kmem(m));
 }
 
 static __always_inline void mm_set_vm(struct mm_state *m, __s64 vm)
@@ -217,6 +276,20 @@ static __always_inline void mm_sync_vm(struct mm_state *m, struct mm_struct *mm)
 		mm_set_vm(m, vm);
 }
 
+/* Page tables and mappings: they change with faults and mmap/munmap. */
+static __always_inline void mm_sync_kmem(struct mm_state *m,
+					 struct mm_struct *mm)
+{
+	__s64 pgtables = mm->pgtables_bytes.counter;
+	__s64 maps = mm->map_count;
+
+	if (pgtables == m->pgtables && maps == m->map_count)
+		return;
+	mm_set_pgtables(m, pgtables);
+	m->map_count = maps;
+	mm_set_kmem(m, mm_kmem(m));
+}
+
 static __always_inline void mm_sync_all(struct mm_state *m, struct mm_struct *mm)
 {
 	mm_sync_counter(m, mm, TM_FILEPAGES);
@@ -224,6 +297,7 @@ static __always_inline void mm_sync_all(struct mm_state *m, struct mm_struct *mm
 	mm_sync_counter(m, mm, TM_SWAPENTS);
 	mm_sync_counter(m, mm, TM_SHMEMPAGES);
 	mm_sync_vm(m, mm);
+	mm_sync_kmem(m, mm);
 }
 
 /* Take m out of the tree's sums: its process has gone or exec'd. */
@@ -234,6 +308,8 @@ static __always_inline void mm_zero(struct mm_state *m)
 	mm_set(m, TM_SWAPENTS, 0);
 	mm_set(m, TM_SHMEMPAGES, 0);
 	mm_set_vm(m, 0);
+	mm_set_pgtables(m, 0);
+	mm_set_kmem(m, 0);
 }
 
 static __always_inline void fold_max(__s64 *into, __s64 val)
@@ -250,6 +326,8 @@ static __always_inline void proc_fold_peaks(struct proc_info *p,
 	fold_max(&p->peak_file, m->peak_file);
 	fold_max(&p->peak_shmem, m->peak_shmem);
 	fold_max(&p->peak_vm, m->peak_vm);
+	fold_max(&p->peak_pgtables, m->peak_pgtables);
+	fold_max(&p->peak_footprint, m->peak_footprint);
 }
 
 /*

@@ -14,6 +14,7 @@ const char cli_trace_usage[] =
 	"\n"
 	"  -o, --output FILE      write the report to FILE (default: stderr)\n"
 	"  -f, --format FORMAT    table (default) or json\n"
+	"  -l, --long             add the detail columns to the table\n"
 	"  -w, --wait-all         also wait for descendants that outlive COMMAND\n"
 	"      --max-procs N      processes tracked at once (default 65536)\n"
 	"  -v, --verbose          show libbpf's messages\n"
@@ -60,7 +61,7 @@ static int parse_format(const char *s, enum tm_format *f)
 	return 0;
 }
 
-enum opt_id { OPT_OUTPUT, OPT_FORMAT, OPT_WAIT_ALL, OPT_MAX_PROCS,
+enum opt_id { OPT_OUTPUT, OPT_FORMAT, OPT_LONG, OPT_WAIT_ALL, OPT_MAX_PROCS,
 	      OPT_VERBOSE, OPT_HELP };
 
 struct opt_def {
@@ -73,6 +74,7 @@ struct opt_def {
 static const struct opt_def opt_defs[] = {
 	{ OPT_OUTPUT, 'o', "output", true },
 	{ OPT_FORMAT, 'f', "format", true },
+	{ OPT_LONG, 'l', "long", false },
 	{ OPT_WAIT_ALL, 'w', "wait-all", false },
 	{ OPT_MAX_PROCS, 0, "max-procs", true },
 	{ OPT_VERBOSE, 'v', "verbose", false },
@@ -132,6 +134,9 @@ static int apply_opt(const struct opt_def *d, const char *name,
 			return fail(err, errlen,
 				    "invalid --max-procs '%s' (expected 16 to %lu)",
 				    val, TM_MAX_PROCS_LIMIT);
+		return 0;
+	case OPT_LONG:
+		o->long_table = true;
 		return 0;
 	case OPT_WAIT_ALL:
 		o->wait_all = true;

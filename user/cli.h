@@ -19,6 +19,7 @@ struct trace_opts {
 	enum tm_format format;
 	bool wait_all;
 	bool verbose;
+	bool long_table;
 	unsigned long max_procs;
 	char **cmd;		/* NULL-terminated, from argv */
 	int cmd_argc;

@@ -13,6 +13,11 @@ void model_init(struct tm_report *r, uint64_t page_size, uint64_t t0_ns)
 	r->exit_code = -1;
 }
 
+void model_set_kobj(struct tm_report *r, const struct kobj_sizes *k)
+{
+	r->ksize = *k;
+}
+
 void model_free(struct tm_report *r)
 {
 	free(r->procs);
@@ -73,6 +78,8 @@ int model_add_proc(struct tm_report *r, const struct proc_info *pi)
 	p->peak_file = pages(r, pi->peak_file);
 	p->peak_shmem = pages(r, pi->peak_shmem);
 	p->peak_vm = pages(r, pi->peak_vm);
+	p->peak_pgtables = pi->peak_pgtables > 0 ? pi->peak_pgtables : 0;
+	p->peak_footprint = pi->peak_footprint > 0 ? pi->peak_footprint : 0;
 	p->peak_threads = pi->peak_threads;
 	p->min_flt = pi->min_flt;
 	p->maj_flt = pi->maj_flt;
@@ -168,6 +175,8 @@ static void fold_live_mms(struct tm_report *r, int64_t gen,
 		max_bytes(&p->peak_file, pages(r, m->peak_file));
 		max_bytes(&p->peak_shmem, pages(r, m->peak_shmem));
 		max_bytes(&p->peak_vm, pages(r, m->peak_vm));
+		max_bytes(&p->peak_pgtables, m->peak_pgtables);
+		max_bytes(&p->peak_footprint, m->peak_footprint);
 		at_peak[p - r->procs] += mm_at_peak(m, gen);
 	}
 }
@@ -191,6 +200,8 @@ void model_finish(struct tm_report *r, const struct tree_state *t)
 		if (at_peak)
 			held += at_peak[i];
 		p->rss_at_tree_peak = pages(r, held);
+		p->peak_kstack = p->peak_threads * r->ksize.kstack;
+		p->peak_task_struct = p->peak_threads * r->ksize.task_struct;
 		r->tree.minor_faults += p->min_flt;
 		r->tree.major_faults += p->maj_flt;
 	}
@@ -202,7 +213,11 @@ void model_finish(struct tm_report *r, const struct tree_state *t)
 	r->tree.peak_file = pages(r, t->peak[TM_FILEPAGES]);
 	r->tree.peak_shmem = pages(r, t->peak[TM_SHMEMPAGES]);
 	r->tree.peak_vm = pages(r, t->peak_vm);
+	r->tree.peak_pgtables = t->peak_pgtables;
+	r->tree.peak_footprint = t->peak_footprint;
 	r->tree.peak_threads = t->peak_threads;
+	r->tree.peak_kstack = t->peak_threads * r->ksize.kstack;
+	r->tree.peak_task_struct = t->peak_threads * r->ksize.task_struct;
 	r->tree.peak_processes = t->peak_procs;
 	r->tree.processes_total = t->procs_total;
 	r->tree.threads_total = t->threads_total;

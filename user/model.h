@@ -21,7 +21,11 @@ struct tm_proc {
 	uint64_t peak_file;
 	uint64_t peak_shmem;
 	uint64_t peak_vm;
-	uint32_t peak_threads;
+	uint64_t peak_pgtables;
+	uint64_t peak_kstack;
+	uint64_t peak_task_struct;
+	uint64_t peak_footprint;
+	uint64_t peak_threads;
 	uint64_t rss_at_tree_peak;
 	uint64_t min_flt;
 	uint64_t maj_flt;
@@ -42,6 +46,10 @@ struct tm_tree {
 	uint64_t peak_file;
 	uint64_t peak_shmem;
 	uint64_t peak_vm;
+	uint64_t peak_pgtables;
+	uint64_t peak_kstack;
+	uint64_t peak_task_struct;
+	uint64_t peak_footprint;
 	uint64_t peak_threads;
 	uint64_t peak_processes;
 	uint64_t processes_total;
@@ -67,9 +75,12 @@ struct tm_report {
 	size_t mms_cap;
 	uint64_t page_size;
 	uint64_t t0_ns;		/* bpf_ktime of the root's start */
+	struct kobj_sizes ksize; /* kernel objects charged, in bytes */
 };
 
 void model_init(struct tm_report *r, uint64_t page_size, uint64_t t0_ns);
+/* Kernel object sizes, for the per-thread kernel columns. */
+void model_set_kobj(struct tm_report *r, const struct kobj_sizes *k);
 void model_free(struct tm_report *r);
 
 /* A process record from BPF: exited (ring buffer) or live (map). */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <string.h>
 #include "report.h"
@@ -34,47 +35,113 @@ static void print_command(FILE *f, const struct tm_report *r)
 		fprintf(f, "%s%s", i ? " " : "", r->command[i]);
 }
 
-/* The memory columns shared by process rows and the TOTAL row. */
-static void table_sizes(FILE *f, uint64_t rss, uint64_t anon, uint64_t file,
-			uint64_t shmem, uint64_t vm)
-{
-	const uint64_t v[] = { rss, anon, file, shmem, vm };
-	char buf[32];
-	size_t i;
+enum col_kind {
+	COL_BYTES,
+	COL_COUNT,
+};
 
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		report_human_bytes(v[i], buf, sizeof(buf));
-		fprintf(f, " %10s", buf);
-	}
+/* A table column: where its value is in a process row and in TOTAL. */
+struct column {
+	const char *title;
+	enum col_kind kind;
+	bool detail;	/* only with --long */
+	bool of_mm;	/* the mm's figure: "-" for a process sharing one */
+	size_t proc_off;
+	size_t tree_off;
+};
+
+#define COL(t, k, d, m, pf, tf) \
+	{ t, k, d, m, offsetof(struct tm_proc, pf), offsetof(struct tm_tree, tf) }
+
+static const struct column columns[] = {
+	COL("FOOTPRINT", COL_BYTES, false, true, peak_footprint, peak_footprint),
+	COL("PEAK_RSS", COL_BYTES, false, true, peak_rss, peak_rss),
+	COL("ANON", COL_BYTES, true, true, peak_anon, peak_anon),
+	COL("FILE", COL_BYTES, true, true, peak_file, peak_file),
+	COL("SHMEM", COL_BYTES, true, true, peak_shmem, peak_shmem),
+	COL("PGTABLES", COL_BYTES, false, true, peak_pgtables, peak_pgtables),
+	COL("KSTACK", COL_BYTES, false, false, peak_kstack, peak_kstack),
+	COL("TASK_STRUCT", COL_BYTES, true, false, peak_task_struct,
+	    peak_task_struct),
+	COL("PEAK_VM", COL_BYTES, true, true, peak_vm, peak_vm),
+	COL("THREADS", COL_COUNT, false, false, peak_threads, peak_threads),
+	COL("AT_PEAK", COL_BYTES, false, false, rss_at_tree_peak, peak_rss),
+	COL("MINFLT", COL_COUNT, true, false, min_flt, minor_faults),
+	COL("MAJFLT", COL_COUNT, true, false, maj_flt, major_faults),
+};
+
+#define NR_COLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+static void print_cell(FILE *f, const struct column *c, uint64_t v)
+{
+	char buf[32];
+
+	if (c->kind == COL_BYTES)
+		report_human_bytes(v, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	fprintf(f, " %*s", c->kind == COL_BYTES ? 10 : 8, buf);
 }
 
-static void table_row(FILE *f, const struct tm_proc *p)
+static void print_dash(FILE *f, const struct column *c, const char *text)
 {
-	char at_peak[32], exitbuf[16];
+	fprintf(f, " %*s", c->kind == COL_BYTES ? 10 : 8, text);
+}
+
+static void table_header(FILE *f, bool long_table)
+{
+	size_t i;
+
+	fprintf(f, "%8s %8s %-16s", "PID", "PPID", "COMM");
+	for (i = 0; i < NR_COLUMNS; i++)
+		if (long_table || !columns[i].detail)
+			print_dash(f, &columns[i], columns[i].title);
+	fprintf(f, " %7s\n", "EXIT");
+}
+
+static void table_row(FILE *f, const struct tm_proc *p, bool long_table)
+{
+	char shared[32], exitbuf[16];
+	bool first = true;
+	size_t i;
 
 	fprintf(f, "%8" PRIu32 " %8" PRIu32 " %-16s", p->pid, p->ppid, p->comm);
-	if (p->shared_mm_with) {
-		/* its memory is the owner's, counted in the owner's row */
-		char shared[32];
+	/* a process on another's mm: that memory is in the owner's row */
+	snprintf(shared, sizeof(shared), "(mm of %" PRIu32 ")",
+		 p->shared_mm_with);
+	for (i = 0; i < NR_COLUMNS; i++) {
+		const struct column *c = &columns[i];
 
-		snprintf(shared, sizeof(shared), "(mm of %" PRIu32 ")",
-			 p->shared_mm_with);
-		fprintf(f, " %10s %10s %10s %10s %10s", shared, "-", "-", "-",
-			"-");
-	} else {
-		table_sizes(f, p->peak_rss, p->peak_anon, p->peak_file,
-			    p->peak_shmem, p->peak_vm);
+		if (c->detail && !long_table)
+			continue;
+		if (p->shared_mm_with && c->of_mm)
+			print_dash(f, c, first ? shared : "-");
+		else
+			print_cell(f, c, *(const uint64_t *)((const char *)p +
+							     c->proc_off));
+		first = false;
 	}
-	report_human_bytes(p->rss_at_tree_peak, at_peak, sizeof(at_peak));
 	if (p->alive)
 		snprintf(exitbuf, sizeof(exitbuf), "running");
 	else
 		snprintf(exitbuf, sizeof(exitbuf), "%d", p->exit_code);
-	fprintf(f, " %7" PRIu32 " %10s %9" PRIu64 " %7" PRIu64 " %7s\n",
-		p->peak_threads, at_peak, p->min_flt, p->maj_flt, exitbuf);
+	fprintf(f, " %7s\n", exitbuf);
 }
 
-void report_table(FILE *f, const struct tm_report *r)
+static void table_total(FILE *f, const struct tm_report *r, bool long_table)
+{
+	size_t i;
+
+	fprintf(f, "%8s %8s %-16s", "TOTAL", "", "(simultaneous)");
+	for (i = 0; i < NR_COLUMNS; i++)
+		if (long_table || !columns[i].detail)
+			print_cell(f, &columns[i],
+				   *(const uint64_t *)((const char *)&r->tree +
+						       columns[i].tree_off));
+	fprintf(f, " %7d\n", r->exit_code);
+}
+
+void report_table(FILE *f, const struct tm_report *r, bool long_table)
 {
 	const struct tm_tree *t = &r->tree;
 	char buf[32];
@@ -86,18 +153,10 @@ void report_table(FILE *f, const struct tm_report *r)
 		   " at once), %" PRIu64 " threads (%" PRIu64 " at once)\n\n",
 		r->exit_code, r->duration_s, t->processes_total,
 		t->peak_processes, t->threads_total, t->peak_threads);
-	fprintf(f, "%8s %8s %-16s %10s %10s %10s %10s %10s %7s %10s %9s %7s %7s\n",
-		"PID", "PPID", "COMM", "PEAK_RSS", "ANON", "FILE", "SHMEM",
-		"PEAK_VM", "THREADS", "AT_PEAK", "MINFLT", "MAJFLT", "EXIT");
+	table_header(f, long_table);
 	for (i = 0; i < r->nprocs; i++)
-		table_row(f, &r->procs[i]);
-	fprintf(f, "%8s %8s %-16s", "TOTAL", "", "(simultaneous)");
-	table_sizes(f, t->peak_rss, t->peak_anon, t->peak_file, t->peak_shmem,
-		    t->peak_vm);
-	report_human_bytes(t->peak_rss, buf, sizeof(buf));
-	fprintf(f, " %7" PRIu64 " %10s %9" PRIu64 " %7" PRIu64 " %7d\n",
-		t->peak_threads, buf, t->minor_faults, t->major_faults,
-		r->exit_code);
+		table_row(f, &r->procs[i], long_table);
+	table_total(f, r, long_table);
 
 	report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
 	fprintf(f, "\nkernel max RSS of the root process (wait4): %s\n", buf);
@@ -142,6 +201,10 @@ static void json_proc(FILE *f, const struct tm_proc *p, const char *sep)
 	json_u64(f, "peak_file_bytes", p->peak_file, ", ");
 	json_u64(f, "peak_shmem_bytes", p->peak_shmem, ", ");
 	json_u64(f, "peak_vm_bytes", p->peak_vm, ", ");
+	json_u64(f, "peak_pgtables_bytes", p->peak_pgtables, ", ");
+	json_u64(f, "peak_kstack_bytes", p->peak_kstack, ", ");
+	json_u64(f, "peak_task_struct_bytes", p->peak_task_struct, ", ");
+	json_u64(f, "peak_footprint_bytes", p->peak_footprint, ", ");
 	json_u64(f, "peak_threads", p->peak_threads, ", ");
 	json_u64(f, "rss_at_tree_peak_bytes", p->rss_at_tree_peak, ", ");
 	json_u64(f, "minor_faults", p->min_flt, ", ");
@@ -178,12 +241,22 @@ void report_json(FILE *f, const struct tm_report *r)
 	json_u64(f, "lost_events", r->lost_events, ",\n  ");
 	json_u64(f, "lost_processes", r->lost_procs, ",\n  ");
 	json_u64(f, "page_size", r->page_size, ",\n");
+	fprintf(f, "  \"kernel_objects\": {");
+	json_u64(f, "kstack_bytes", r->ksize.kstack, ", ");
+	json_u64(f, "task_struct_bytes", r->ksize.task_struct, ", ");
+	json_u64(f, "process_bytes", r->ksize.proc, ", ");
+	json_u64(f, "mm_struct_bytes", r->ksize.mm, ", ");
+	json_u64(f, "vma_bytes", r->ksize.vma, "},\n");
 	fprintf(f, "  \"tree\": {");
 	json_u64(f, "peak_rss_bytes", t->peak_rss, ", ");
 	json_u64(f, "peak_anon_bytes", t->peak_anon, ", ");
 	json_u64(f, "peak_file_bytes", t->peak_file, ", ");
 	json_u64(f, "peak_shmem_bytes", t->peak_shmem, ", ");
 	json_u64(f, "peak_vm_bytes", t->peak_vm, ", ");
+	json_u64(f, "peak_pgtables_bytes", t->peak_pgtables, ", ");
+	json_u64(f, "peak_kstack_bytes", t->peak_kstack, ", ");
+	json_u64(f, "peak_task_struct_bytes", t->peak_task_struct, ", ");
+	json_u64(f, "peak_footprint_bytes", t->peak_footprint, ", ");
 	json_u64(f, "peak_threads", t->peak_threads, ", ");
 	json_u64(f, "peak_processes", t->peak_processes, ", ");
 	json_u64(f, "processes_total", t->processes_total, ", ");
@@ -196,12 +269,13 @@ void report_json(FILE *f, const struct tm_report *r)
 	fprintf(f, "  ]\n}\n");
 }
 
-int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt)
+int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
+		 bool long_table)
 {
 	if (fmt == TM_FORMAT_JSON)
 		report_json(f, r);
 	else
-		report_table(f, r);
+		report_table(f, r, long_table);
 	if (fflush(f) || ferror(f))
 		return -EIO;
 	return 0;

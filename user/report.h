@@ -10,10 +10,12 @@
 /* "812 KiB", "256.0 MiB": binary units, 4 significant digits at most. */
 void report_human_bytes(uint64_t bytes, char *buf, size_t len);
 
-void report_table(FILE *f, const struct tm_report *r);
+/* long_table adds the detail columns (anon/file/shmem, VM, faults...). */
+void report_table(FILE *f, const struct tm_report *r, bool long_table);
 void report_json(FILE *f, const struct tm_report *r);
 
 /* Write r in format fmt; 0 or -errno of the write. */
-int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt);
+int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
+		 bool long_table);
 
 #endif /* TM_REPORT_H */

@@ -16,12 +16,14 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 #include "taskmem.h"
 #include "taskmem.skel.h"
 #include "cli.h"
 #include "errors.h"
+#include "kobj.h"
 #include "launch.h"
 #include "model.h"
 #include "output.h"
@@ -29,6 +31,8 @@
 #include "trace.h"
 
 #define RINGBUF_BYTES (4U << 20)
+/* THREAD_SIZE on x86_64 without KASAN; BPF reads the real one per task */
+#define KSTACK_DEFAULT (16U << 10)
 
 struct tracer {
 	struct taskmem_bpf *skel;
@@ -82,6 +86,65 @@ static int check_environment(void)
 	return 0;
 }
 
+static char *read_text(const char *path)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL, *p;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			p = realloc(buf, cap);
+			if (!p)
+				break;
+			buf = p;
+		}
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	fclose(f);
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+/*
+ * What a thread, a process and an mm cost the kernel: slab object sizes,
+ * which include what is allocated with the struct (the FPU state with
+ * task_struct on x86). Without /proc/slabinfo, the C struct sizes from
+ * BTF are a lower bound.
+ */
+static void kobj_configure(struct kobj_sizes *out)
+{
+	uint64_t size[KOBJ_NR];
+	char *text = read_text("/proc/slabinfo");
+	struct btf *btf = NULL;
+	int i, id;
+
+	kobj_parse_slabinfo(text ? text : "", size);
+	free(text);
+	for (i = 0; i < KOBJ_NR; i++) {
+		if (size[i])
+			continue;
+		if (!btf)
+			btf = btf__load_vmlinux_btf();
+		if (!btf)
+			break;
+		id = btf__find_by_name_kind(btf, kobj_caches[i].type,
+					    BTF_KIND_STRUCT);
+		if (id > 0 && btf__resolve_size(btf, id) > 0)
+			size[i] = btf__resolve_size(btf, id);
+	}
+	btf__free(btf);
+	kobj_sizes_from(size, KSTACK_DEFAULT, out);
+}
+
 static int tracer_load(struct tracer *t, const struct trace_opts *o)
 {
 	struct taskmem_bpf *skel;
@@ -101,6 +164,9 @@ static int tracer_load(struct tracer *t, const struct trace_opts *o)
 		return ncpus;
 	}
 	skel->rodata->nr_cpus = ncpus;
+	skel->rodata->page_shift = __builtin_ctzl(t->report.page_size);
+	kobj_configure((struct kobj_sizes *)&skel->rodata->ksize);
+	skel->bss->kstack_bytes = skel->rodata->ksize.kstack;
 	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
 	bpf_map__set_max_entries(skel->maps.mms, o->max_procs);
 	bpf_map__set_max_entries(skel->maps.exits, RINGBUF_BYTES);
@@ -349,7 +415,7 @@ static int write_report(struct tracer *t, const struct trace_opts *o)
 {
 	int err;
 
-	err = report_write(t->out.f, &t->report, o->format);
+	err = report_write(t->out.f, &t->report, o->format, o->long_table);
 	if (!err)
 		err = output_commit(&t->out);
 	if (err)
@@ -361,6 +427,7 @@ static int write_report(struct tracer *t, const struct trace_opts *o)
 static int finish_report(struct tracer *t, const struct trace_opts *o)
 {
 	struct tm_report *r = &t->report;
+	struct kobj_sizes ksize;
 
 	r->command = o->cmd;
 	r->command_argc = o->cmd_argc;
@@ -369,6 +436,10 @@ static int finish_report(struct tracer *t, const struct trace_opts *o)
 	r->kernel_maxrss = (uint64_t)t->root_ru.ru_maxrss * 1024;
 	if (collect_live(t))
 		return -ENOMEM;
+	/* the kernel stack size BPF saw on new tasks */
+	ksize = *(const struct kobj_sizes *)&t->skel->rodata->ksize;
+	ksize.kstack = t->skel->bss->kstack_bytes;
+	model_set_kobj(r, &ksize);
 	model_finish(r, &t->skel->bss->tree);
 	return write_report(t, o);
 }
