@@ -16,6 +16,8 @@ const char cli_trace_usage[] =
 	"  -f, --format FORMAT    table (default) or json\n"
 	"  -l, --long             add the detail columns to the table\n"
 	"  -w, --wait-all         also wait for descendants that outlive COMMAND\n"
+	"      --cgroup-check     run COMMAND in a new memory cgroup and report\n"
+	"                         the kernel's own peak beside taskmem's\n"
 	"      --max-procs N      processes tracked at once (default 65536)\n"
 	"  -v, --verbose          show libbpf's messages\n"
 	"  -h, --help             show this help\n";
@@ -61,8 +63,8 @@ static int parse_format(const char *s, enum tm_format *f)
 	return 0;
 }
 
-enum opt_id { OPT_OUTPUT, OPT_FORMAT, OPT_LONG, OPT_WAIT_ALL, OPT_MAX_PROCS,
-	      OPT_VERBOSE, OPT_HELP };
+enum opt_id { OPT_OUTPUT, OPT_FORMAT, OPT_LONG, OPT_WAIT_ALL, OPT_CGROUP,
+	      OPT_MAX_PROCS, OPT_VERBOSE, OPT_HELP };
 
 struct opt_def {
 	enum opt_id id;
@@ -76,6 +78,7 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_FORMAT, 'f', "format", true },
 	{ OPT_LONG, 'l', "long", false },
 	{ OPT_WAIT_ALL, 'w', "wait-all", false },
+	{ OPT_CGROUP, 0, "cgroup-check", false },
 	{ OPT_MAX_PROCS, 0, "max-procs", true },
 	{ OPT_VERBOSE, 'v', "verbose", false },
 	{ OPT_HELP, 'h', "help", false },
@@ -140,6 +143,9 @@ static int apply_opt(const struct opt_def *d, const char *name,
 		return 0;
 	case OPT_WAIT_ALL:
 		o->wait_all = true;
+		return 0;
+	case OPT_CGROUP:
+		o->cgroup_check = true;
 		return 0;
 	case OPT_VERBOSE:
 		o->verbose = true;

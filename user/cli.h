@@ -20,6 +20,7 @@ struct trace_opts {
 	bool wait_all;
 	bool verbose;
 	bool long_table;
+	bool cgroup_check;
 	unsigned long max_procs;
 	char **cmd;		/* NULL-terminated, from argv */
 	int cmd_argc;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "taskmem.h"
+#include "cgroup.h"
 
 struct tm_proc {
 	uint32_t pid;
@@ -76,6 +77,7 @@ struct tm_report {
 	uint64_t page_size;
 	uint64_t t0_ns;		/* bpf_ktime of the root's start */
 	struct kobj_sizes ksize; /* kernel objects charged, in bytes */
+	struct cgroup_peaks cgroup; /* the kernel's own peaks (--cgroup-check) */
 };
 
 void model_init(struct tm_report *r, uint64_t page_size, uint64_t t0_ns);

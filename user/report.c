@@ -141,6 +141,25 @@ static void table_total(FILE *f, const struct tm_report *r, bool long_table)
 	fprintf(f, " %7d\n", r->exit_code);
 }
 
+/* The kernel's memory cgroup peak beside taskmem's footprint. */
+static void table_cgroup(FILE *f, const struct tm_report *r)
+{
+	const struct cgroup_peaks *c = &r->cgroup;
+	char usage[32], kmem[32], fp[32];
+	double diff = 0.0;
+
+	report_human_bytes(c->usage, usage, sizeof(usage));
+	report_human_bytes(c->kmem, kmem, sizeof(kmem));
+	report_human_bytes(r->tree.peak_footprint, fp, sizeof(fp));
+	if (c->usage)
+		diff = 100.0 * ((double)r->tree.peak_footprint -
+				(double)c->usage) / (double)c->usage;
+	fprintf(f, "kernel's memory cgroup (v%d) peak: %s", c->version, usage);
+	if (c->has_kmem)
+		fprintf(f, ", of which kernel memory %s", kmem);
+	fprintf(f, "; taskmem's footprint: %s (%+.1f%%)\n", fp, diff);
+}
+
 void report_table(FILE *f, const struct tm_report *r, bool long_table)
 {
 	const struct tm_tree *t = &r->tree;
@@ -159,7 +178,10 @@ void report_table(FILE *f, const struct tm_report *r, bool long_table)
 	table_total(f, r, long_table);
 
 	report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
-	fprintf(f, "\nkernel max RSS of the root process (wait4): %s\n", buf);
+	fprintf(f, "\nkernel's max RSS of one process (wait4 on the root): %s\n",
+		buf);
+	if (r->cgroup.version)
+		table_cgroup(f, r);
 	if (r->lost_events)
 		fprintf(f, "WARNING: %" PRIu64 " records lost (%" PRIu64
 			   " processes not tracked): figures are incomplete; "
@@ -247,6 +269,13 @@ void report_json(FILE *f, const struct tm_report *r)
 	json_u64(f, "process_bytes", r->ksize.proc, ", ");
 	json_u64(f, "mm_struct_bytes", r->ksize.mm, ", ");
 	json_u64(f, "vma_bytes", r->ksize.vma, "},\n");
+	if (r->cgroup.version) {
+		fprintf(f, "  \"cgroup\": {\"version\": %d, ", r->cgroup.version);
+		json_u64(f, "peak_usage_bytes", r->cgroup.usage,
+			 r->cgroup.has_kmem ? ", " : "},\n");
+		if (r->cgroup.has_kmem)
+			json_u64(f, "peak_kmem_bytes", r->cgroup.kmem, "},\n");
+	}
 	fprintf(f, "  \"tree\": {");
 	json_u64(f, "peak_rss_bytes", t->peak_rss, ", ");
 	json_u64(f, "peak_anon_bytes", t->peak_anon, ", ");

@@ -21,6 +21,7 @@
 #include <linux/types.h>
 #include "taskmem.h"
 #include "taskmem.skel.h"
+#include "cgroup.h"
 #include "cli.h"
 #include "errors.h"
 #include "kobj.h"
@@ -40,6 +41,7 @@ struct tracer {
 	struct launch child;
 	struct tm_report report;
 	struct output out;
+	struct cgroup_check cg;
 	sigset_t orig_mask;
 	int sfd;
 	int epfd;
@@ -255,8 +257,19 @@ static int fork_root(struct tracer *t, const struct trace_opts *o)
 	err = setup_signals(t);
 	if (!err)
 		err = launch_prepare(&t->child, o->cmd, &t->orig_mask);
-	if (err)
+	if (err) {
 		tm_err("cannot start '%s': %s", o->cmd[0], strerror(-err));
+		return err;
+	}
+	if (!o->cgroup_check)
+		return 0;
+	err = cgroup_create(&t->cg);
+	if (!err)
+		err = cgroup_enter(&t->cg, t->child.pid);
+	if (err)
+		tm_err("cannot set up a memory cgroup for --cgroup-check: %s%s",
+		       strerror(-err), err == -ENOENT ?
+		       " (no cgroup v1 memory controller or cgroup v2 mounted)" : "");
 	return err;
 }
 
@@ -437,6 +450,8 @@ static int finish_report(struct tracer *t, const struct trace_opts *o)
 	if (collect_live(t))
 		return -ENOMEM;
 	/* the kernel stack size BPF saw on new tasks */
+	if (t->cg.version && cgroup_read(&t->cg, &r->cgroup))
+		tm_err("cannot read the cgroup's peak from %s", t->cg.path);
 	ksize = *(const struct kobj_sizes *)&t->skel->rodata->ksize;
 	ksize.kstack = t->skel->bss->kstack_bytes;
 	model_set_kobj(r, &ksize);
@@ -447,6 +462,7 @@ static int finish_report(struct tracer *t, const struct trace_opts *o)
 static void tracer_close(struct tracer *t)
 {
 	output_abort(&t->out);
+	cgroup_destroy(&t->cg);
 	launch_close(&t->child);
 	ring_buffer__free(t->rb);
 	taskmem_bpf__destroy(t->skel);
