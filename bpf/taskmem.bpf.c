@@ -12,6 +12,9 @@
 #include "taskmem.h"
 #include "tree.bpf.h"
 
+#define PF_KTHREAD 0x00200000
+#define MAX_ANCESTORS 64
+
 #define CLONE_VM 0x00000100ULL
 #define CLONE_THREAD 0x00010000ULL
 
@@ -36,6 +39,14 @@ struct {
 	__type(key, __u64);
 	__type(value, struct mm_state);
 } mms SEC(".maps");
+
+/* Processes to attach to (-p): they and their descendants are seeded. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* sized by userspace before load */
+	__type(key, __u32);
+	__type(value, __u8);
+} targets SEC(".maps");
 
 /* One record per exited process, so the procs map only holds live ones. */
 struct {
@@ -70,6 +81,8 @@ static __always_inline void mm_track(struct proc_info *p, struct mm_struct *mm)
 			return;
 		}
 		/* already tracked (a sharer got there first): one more user */
+		if (m->owner != p->pid)
+			p->shared_mm_with = m->owner;
 		mm_add_tasks(m, p->threads, 1);
 		return;
 	}
@@ -195,6 +208,65 @@ static __always_inline void proc_finish(struct proc_info *p,
 		__sync_fetch_and_add(&tree.lost_events, 1);
 	}
 	bpf_map_delete_elem(&procs, &p->pid);
+}
+
+/* Is task one of the targets, or a descendant of one? */
+static __always_inline bool in_target_tree(struct task_struct *task)
+{
+	int i;
+
+	for (i = 0; i < MAX_ANCESTORS && task; i++) {
+		__u32 tgid = BPF_CORE_READ(task, tgid);
+
+		if (bpf_map_lookup_elem(&targets, &tgid))
+			return true;
+		if (tgid <= 1)
+			return false;
+		task = BPF_CORE_READ(task, real_parent);
+	}
+	return false;
+}
+
+/*
+ * Attach: start tracking a process that already runs, from the kernel's
+ * own state. Events that raced with this find it tracked from now on.
+ */
+static __always_inline void proc_seed(struct task_struct *task)
+{
+	struct proc_info fresh = {};
+	struct proc_info *p;
+	__s64 threads;
+
+	fresh.pid = task->tgid;
+	fresh.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	threads = BPF_CORE_READ(task, signal, nr_threads);
+	fresh.threads = threads;
+	fresh.peak_threads = threads;
+	fresh.flags = TM_PROC_ATTACHED;
+	fresh.start_ns = bpf_ktime_get_ns();
+	proc_set_comm(&fresh, task);
+	if (bpf_map_update_elem(&procs, &fresh.pid, &fresh, BPF_NOEXIST))
+		return;
+	p = bpf_map_lookup_elem(&procs, &fresh.pid);
+	if (!p)
+		return;
+	tree_add_procs(1);
+	tree_add_threads(threads);
+	p->mm = (__u64)task->mm;
+	mm_track(p, task->mm);
+}
+
+SEC("iter/task")
+int seed_targets(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+
+	/* one visit per process: its leader */
+	if (!task || task->pid != task->tgid || (task->flags & PF_KTHREAD))
+		return 0;
+	if (in_target_tree(task))
+		proc_seed(task);
+	return 0;
 }
 
 SEC("tp_btf/task_newtask")

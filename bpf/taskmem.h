@@ -16,6 +16,7 @@
 #define TM_PROC_ROOT (1U << 0)	 /* the command taskmem started */
 #define TM_PROC_EXITED (1U << 1) /* every thread has exited */
 #define TM_PROC_EXECED (1U << 2) /* called execve at least once */
+#define TM_PROC_ATTACHED (1U << 3) /* already running when tracing began */
 
 /*
  * One thread group of the traced tree. Lives in the procs map while the

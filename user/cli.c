@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,10 +9,16 @@
 
 const char cli_trace_usage[] =
 	"usage: taskmem trace [options] -- COMMAND [ARG...]\n"
+	"       taskmem trace [options] -p PID[,PID...]\n"
 	"\n"
-	"Run COMMAND, follow every process and thread it creates, and report\n"
-	"the peak memory of each process and of the whole tree.\n"
+	"Run COMMAND (or attach to running processes), follow every process\n"
+	"and thread created, and report the peak memory of each process and\n"
+	"of the whole tree.\n"
 	"\n"
+	"  -p, --pid PID[,PID...] attach to running processes and their\n"
+	"                         descendants, until they exit or Ctrl-C\n"
+	"  -d, --duration SECS    with -p: stop after SECS seconds\n"
+	"  -i, --interval SECS    print the current and peak table every SECS\n"
 	"  -o, --output FILE      write the report to FILE (default: stderr)\n"
 	"  -f, --format FORMAT    table (default) or json\n"
 	"  -l, --long             add the detail columns to the table\n"
@@ -52,6 +59,55 @@ int cli_parse_ulong(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
+int cli_parse_seconds(const char *s, double *out)
+{
+	double v;
+	char *end;
+
+	if (!s || ((*s < '0' || *s > '9') && *s != '.'))
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v <= 0 || v > TM_SECONDS_MAX)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* "4242,4243": appended to o->pids, duplicates dropped. */
+static int parse_pids(const char *list, struct trace_opts *o, char *err,
+		      size_t errlen)
+{
+	const char *p = list;
+	char item[32];
+
+	do {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		unsigned long pid;
+		int i;
+
+		snprintf(item, sizeof(item), "%.*s", (int)n, p);
+		if (n >= sizeof(item) ||
+		    cli_parse_ulong(item, 1, TM_PID_MAX_LIMIT, &pid))
+			return fail(err, errlen,
+				    "invalid pid '%s' in '%s' (expected a "
+				    "process id from 1 to %lu)",
+				    item, list, TM_PID_MAX_LIMIT);
+		for (i = 0; i < o->npids && o->pids[i] != (int)pid; i++)
+			;
+		if (i == o->npids) {
+			if (o->npids == TM_MAX_TARGETS)
+				return fail(err, errlen,
+					    "too many pids (at most %d)",
+					    TM_MAX_TARGETS);
+			o->pids[o->npids++] = (int)pid;
+		}
+		p = comma ? comma + 1 : NULL;
+	} while (p);
+	return 0;
+}
+
 static int parse_format(const char *s, enum tm_format *f)
 {
 	if (!strcmp(s, "table"))
@@ -63,8 +119,9 @@ static int parse_format(const char *s, enum tm_format *f)
 	return 0;
 }
 
-enum opt_id { OPT_OUTPUT, OPT_FORMAT, OPT_LONG, OPT_WAIT_ALL, OPT_CGROUP,
-	      OPT_MAX_PROCS, OPT_VERBOSE, OPT_HELP };
+enum opt_id { OPT_PID, OPT_DURATION, OPT_INTERVAL, OPT_OUTPUT, OPT_FORMAT,
+	      OPT_LONG, OPT_WAIT_ALL, OPT_CGROUP, OPT_MAX_PROCS, OPT_VERBOSE,
+	      OPT_HELP };
 
 struct opt_def {
 	enum opt_id id;
@@ -74,6 +131,9 @@ struct opt_def {
 };
 
 static const struct opt_def opt_defs[] = {
+	{ OPT_PID, 'p', "pid", true },
+	{ OPT_DURATION, 'd', "duration", true },
+	{ OPT_INTERVAL, 'i', "interval", true },
 	{ OPT_OUTPUT, 'o', "output", true },
 	{ OPT_FORMAT, 'f', "format", true },
 	{ OPT_LONG, 'l', "long", false },
@@ -121,6 +181,16 @@ static int apply_opt(const struct opt_def *d, const char *name,
 		     size_t errlen)
 {
 	switch (d->id) {
+	case OPT_PID:
+		return parse_pids(val, o, err, errlen);
+	case OPT_DURATION:
+	case OPT_INTERVAL:
+		if (cli_parse_seconds(val, d->id == OPT_DURATION ?
+					   &o->duration_s : &o->interval_s))
+			return fail(err, errlen,
+				    "invalid %s '%s' (expected seconds > 0)",
+				    name, val);
+		return 0;
 	case OPT_OUTPUT:
 		if (!*val)
 			return fail(err, errlen, "empty file name for %s", name);
@@ -156,6 +226,30 @@ static int apply_opt(const struct opt_def *d, const char *name,
 	return -EINVAL;
 }
 
+/* Options that only make sense with a command, or only with -p. */
+static int check_mode(const struct trace_opts *o, char *err, size_t errlen)
+{
+	if (o->npids && o->cmd)
+		return fail(err, errlen,
+			    "give either -p PID or -- COMMAND, not both");
+	if (!o->npids && !o->cmd)
+		return fail(err, errlen,
+			    "no command given: use -- COMMAND, or -p PID to "
+			    "attach");
+	if (o->npids && o->wait_all)
+		return fail(err, errlen,
+			    "--wait-all is for a command: with -p taskmem "
+			    "follows every descendant already");
+	if (o->npids && o->cgroup_check)
+		return fail(err, errlen,
+			    "--cgroup-check needs a command: a running "
+			    "process's past charges stay in its own cgroup");
+	if (o->cmd && o->duration_s > 0)
+		return fail(err, errlen,
+			    "-d is for -p: a command is traced until it exits");
+	return 0;
+}
+
 int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 		    size_t errlen)
 {
@@ -187,9 +281,11 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 		if (ret)
 			return ret;
 	}
-	if (i >= argc || !argv[i][0])
-		return fail(err, errlen, "no command given after '--'");
-	o->cmd = argv + i;
-	o->cmd_argc = argc - i;
-	return 0;
+	if (i < argc) {
+		if (!argv[i][0])
+			return fail(err, errlen, "empty command after '--'");
+		o->cmd = argv + i;
+		o->cmd_argc = argc - i;
+	}
+	return check_mode(o, err, errlen);
 }

@@ -12,6 +12,9 @@ enum tm_format {
 };
 
 #define TM_MAX_PROCS_DEFAULT 65536UL
+#define TM_MAX_TARGETS 64
+#define TM_PID_MAX_LIMIT 4194304UL	/* the kernel's PID_MAX_LIMIT */
+#define TM_SECONDS_MAX 31536000.0	/* a year */
 #define TM_MAX_PROCS_LIMIT (1UL << 22)
 
 struct trace_opts {
@@ -22,7 +25,11 @@ struct trace_opts {
 	bool long_table;
 	bool cgroup_check;
 	unsigned long max_procs;
-	char **cmd;		/* NULL-terminated, from argv */
+	int pids[TM_MAX_TARGETS]; /* -p: processes to attach to */
+	int npids;
+	double duration_s;	/* -d: stop after this long (0: no limit) */
+	double interval_s;	/* -i: interim report period (0: none) */
+	char **cmd;		/* NULL-terminated, from argv; NULL with -p */
 	int cmd_argc;
 };
 
@@ -39,6 +46,9 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 /* Whole-string unsigned number in [min, max]; 0 or -EINVAL. */
 int cli_parse_ulong(const char *s, unsigned long min, unsigned long max,
 		    unsigned long *out);
+
+/* Whole-string decimal seconds in (0, TM_SECONDS_MAX]; 0 or -EINVAL. */
+int cli_parse_seconds(const char *s, double *out);
 
 extern const char cli_trace_usage[];
 

@@ -22,9 +22,12 @@ void model_free(struct tm_report *r)
 {
 	free(r->procs);
 	free(r->mms);
+	free(r->hwm);
 	r->procs = NULL;
 	r->mms = NULL;
+	r->hwm = NULL;
 	r->nprocs = r->nmms = r->cap = r->mms_cap = 0;
+	r->nhwm = r->hwm_cap = 0;
 }
 
 /* Grow *arr (of *cap elements of size sz) to hold one more. */
@@ -81,16 +84,35 @@ int model_add_proc(struct tm_report *r, const struct proc_info *pi)
 	p->peak_pgtables = pi->peak_pgtables > 0 ? pi->peak_pgtables : 0;
 	p->peak_footprint = pi->peak_footprint > 0 ? pi->peak_footprint : 0;
 	p->peak_threads = pi->peak_threads;
+	p->cur_threads = pi->threads;
 	p->min_flt = pi->min_flt;
 	p->maj_flt = pi->maj_flt;
 	p->alive = !(pi->flags & TM_PROC_EXITED);
 	p->root = pi->flags & TM_PROC_ROOT;
+	p->attached = pi->flags & TM_PROC_ATTACHED;
 	p->exit_code = p->alive ? -1 : model_exit_code(pi->exit_status);
 	p->shared_mm_with = pi->shared_mm_with;
 	p->start_s = since_t0(r, pi->start_ns);
 	p->end_s = p->alive ? 0.0 : since_t0(r, pi->end_ns);
 	p->dead_gen = pi->dead_gen;
 	p->dead_val = pi->dead_val;
+	return 0;
+}
+
+int model_set_vmhwm(struct tm_report *r, uint32_t pid, uint64_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < r->nhwm; i++) {
+		if (r->hwm[i].pid == pid) {
+			r->hwm[i].bytes = bytes;
+			return 0;
+		}
+	}
+	if (grow((void **)&r->hwm, &r->hwm_cap, r->nhwm, sizeof(*r->hwm)))
+		return -ENOMEM;
+	r->hwm[r->nhwm].pid = pid;
+	r->hwm[r->nhwm++].bytes = bytes;
 	return 0;
 }
 
@@ -148,6 +170,12 @@ static void max_bytes(uint64_t *into, uint64_t val)
 		*into = val;
 }
 
+static int64_t mm_rss_pages(const struct mm_state *m)
+{
+	return m->cur[TM_FILEPAGES] + m->cur[TM_ANONPAGES] +
+	       m->cur[TM_SHMEMPAGES];
+}
+
 /* What a live mm held when the tree peaked at generation gen (pages). */
 static int64_t mm_at_peak(const struct mm_state *m, int64_t gen)
 {
@@ -155,8 +183,7 @@ static int64_t mm_at_peak(const struct mm_state *m, int64_t gen)
 		return m->snap_val;
 	if (m->snap_gen > gen)
 		return 0;
-	return m->cur[TM_FILEPAGES] + m->cur[TM_ANONPAGES] +
-	       m->cur[TM_SHMEMPAGES];
+	return mm_rss_pages(m);
 }
 
 static void fold_live_mms(struct tm_report *r, int64_t gen,
@@ -177,6 +204,9 @@ static void fold_live_mms(struct tm_report *r, int64_t gen,
 		max_bytes(&p->peak_vm, pages(r, m->peak_vm));
 		max_bytes(&p->peak_pgtables, m->peak_pgtables);
 		max_bytes(&p->peak_footprint, m->peak_footprint);
+		p->cur_rss += pages(r, mm_rss_pages(m));
+		p->cur_footprint += pages(r, mm_rss_pages(m)) +
+				    (m->kmem > 0 ? m->kmem : 0);
 		at_peak[p - r->procs] += mm_at_peak(m, gen);
 	}
 }
@@ -206,6 +236,12 @@ void model_finish(struct tm_report *r, const struct tree_state *t)
 		r->tree.major_faults += p->maj_flt;
 	}
 	free(at_peak);
+	for (i = 0; i < r->nhwm; i++) {
+		struct tm_proc *p = model_find(r, r->hwm[i].pid);
+
+		if (p && p->attached)
+			p->kernel_vmhwm = r->hwm[i].bytes;
+	}
 	qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_start);
 
 	r->tree.peak_rss = pages(r, t->peak_rss);
@@ -221,6 +257,10 @@ void model_finish(struct tm_report *r, const struct tree_state *t)
 	r->tree.peak_processes = t->peak_procs;
 	r->tree.processes_total = t->procs_total;
 	r->tree.threads_total = t->threads_total;
+	r->tree.cur_rss = pages(r, t->rss);
+	r->tree.cur_footprint = t->footprint > 0 ? t->footprint : 0;
+	r->tree.cur_threads = t->threads > 0 ? t->threads : 0;
+	r->tree.cur_processes = t->procs > 0 ? t->procs : 0;
 	r->lost_procs = t->lost_procs;
 	r->lost_events += t->lost_procs + t->lost_mms + t->lost_events;
 }

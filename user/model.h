@@ -33,6 +33,11 @@ struct tm_proc {
 	int exit_code;		/* -1 while alive */
 	bool alive;		/* still running when tracing stopped */
 	bool root;
+	bool attached;		/* already running when tracing began (-p) */
+	uint64_t kernel_vmhwm;	/* VmHWM since it started (-p); 0: unknown */
+	uint64_t cur_rss;	/* at the end (interim reports: now) */
+	uint64_t cur_footprint;
+	uint64_t cur_threads;
 	uint32_t shared_mm_with;
 	double start_s;		/* since the root started */
 	double end_s;		/* 0 while alive */
@@ -57,11 +62,23 @@ struct tm_tree {
 	uint64_t threads_total;
 	uint64_t minor_faults;
 	uint64_t major_faults;
+	uint64_t cur_rss;	/* at the end (interim reports: now) */
+	uint64_t cur_footprint;
+	uint64_t cur_threads;
+	uint64_t cur_processes;
+};
+
+struct tm_hwm {
+	uint32_t pid;
+	uint64_t bytes;
 };
 
 struct tm_report {
-	char **command;
+	char **command;		/* NULL when attached (-p) */
 	int command_argc;
+	const int *targets;	/* -p pids */
+	int ntargets;
+	const char *stop_reason;
 	int exit_code;
 	double duration_s;
 	uint64_t kernel_maxrss;
@@ -78,6 +95,9 @@ struct tm_report {
 	uint64_t t0_ns;		/* bpf_ktime of the root's start */
 	struct kobj_sizes ksize; /* kernel objects charged, in bytes */
 	struct cgroup_peaks cgroup; /* the kernel's own peaks (--cgroup-check) */
+	struct tm_hwm *hwm;	/* VmHWM of attached processes */
+	size_t nhwm;
+	size_t hwm_cap;
 };
 
 void model_init(struct tm_report *r, uint64_t page_size, uint64_t t0_ns);
@@ -89,6 +109,9 @@ void model_free(struct tm_report *r);
 int model_add_proc(struct tm_report *r, const struct proc_info *pi);
 /* An mm still tracked at the end: its peaks belong to its owner's row. */
 int model_add_mm(struct tm_report *r, const struct mm_state *m);
+
+/* Remember the kernel's VmHWM of pid (the latest reading wins). */
+int model_set_vmhwm(struct tm_report *r, uint32_t pid, uint64_t bytes);
 
 /* A wait(2)-style status as a shell exit code (128+N for signal N). */
 int model_exit_code(int status);

@@ -31,6 +31,12 @@ static void print_command(FILE *f, const struct tm_report *r)
 {
 	int i;
 
+	if (!r->command) {
+		fprintf(f, "attached to pid");
+		for (i = 0; i < r->ntargets; i++)
+			fprintf(f, "%s%d", i ? "," : " ", r->targets[i]);
+		return;
+	}
 	for (i = 0; i < r->command_argc; i++)
 		fprintf(f, "%s%s", i ? " " : "", r->command[i]);
 }
@@ -138,7 +144,28 @@ static void table_total(FILE *f, const struct tm_report *r, bool long_table)
 			print_cell(f, &columns[i],
 				   *(const uint64_t *)((const char *)&r->tree +
 						       columns[i].tree_off));
-	fprintf(f, " %7d\n", r->exit_code);
+	if (r->command)
+		fprintf(f, " %7d\n", r->exit_code);
+	else
+		fprintf(f, " %7s\n", "-");
+}
+
+/* Attached: peaks are since attach; the kernel knows the older peak. */
+static void table_vmhwm(FILE *f, const struct tm_report *r)
+{
+	char buf[32];
+	size_t i;
+
+	fprintf(f, "\npeaks above are since attach; the kernel's VmHWM "
+		   "(peak RSS since the process started):\n");
+	for (i = 0; i < r->nprocs; i++) {
+		const struct tm_proc *p = &r->procs[i];
+
+		if (!p->attached || !p->kernel_vmhwm)
+			continue;
+		report_human_bytes(p->kernel_vmhwm, buf, sizeof(buf));
+		fprintf(f, "%8" PRIu32 " %-16s %10s\n", p->pid, p->comm, buf);
+	}
 }
 
 /* The kernel's memory cgroup peak beside taskmem's footprint. */
@@ -168,18 +195,27 @@ void report_table(FILE *f, const struct tm_report *r, bool long_table)
 
 	fprintf(f, "taskmem: ");
 	print_command(f, r);
-	fprintf(f, "\n  exit %d, %.3f s, %" PRIu64 " processes (%" PRIu64
-		   " at once), %" PRIu64 " threads (%" PRIu64 " at once)\n\n",
-		r->exit_code, r->duration_s, t->processes_total,
-		t->peak_processes, t->threads_total, t->peak_threads);
+	fprintf(f, "\n  ");
+	if (r->command)
+		fprintf(f, "exit %d, ", r->exit_code);
+	else
+		fprintf(f, "stopped: %s, ", r->stop_reason);
+	fprintf(f, "%.3f s, %" PRIu64 " processes (%" PRIu64 " at once), %"
+		   PRIu64 " threads (%" PRIu64 " at once)\n\n",
+		r->duration_s, t->processes_total, t->peak_processes,
+		t->threads_total, t->peak_threads);
 	table_header(f, long_table);
 	for (i = 0; i < r->nprocs; i++)
 		table_row(f, &r->procs[i], long_table);
 	table_total(f, r, long_table);
 
-	report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
-	fprintf(f, "\nkernel's max RSS of one process (wait4 on the root): %s\n",
-		buf);
+	if (r->command) {
+		report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
+		fprintf(f, "\nkernel's max RSS of one process (wait4 on the "
+			   "root): %s\n", buf);
+	} else {
+		table_vmhwm(f, r);
+	}
 	if (r->cgroup.version)
 		table_cgroup(f, r);
 	if (r->lost_events)
@@ -187,6 +223,37 @@ void report_table(FILE *f, const struct tm_report *r, bool long_table)
 			   " processes not tracked): figures are incomplete; "
 			   "raise --max-procs\n",
 			r->lost_events, r->lost_procs);
+}
+
+void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
+{
+	const struct tm_tree *t = &r->tree;
+	char rss[32], prss[32], fp[32], pfp[32];
+	size_t i;
+
+	report_human_bytes(t->cur_rss, rss, sizeof(rss));
+	report_human_bytes(t->peak_rss, prss, sizeof(prss));
+	report_human_bytes(t->cur_footprint, fp, sizeof(fp));
+	report_human_bytes(t->peak_footprint, pfp, sizeof(pfp));
+	fprintf(f, "[%9.1f s] %" PRIu64 " processes, %" PRIu64 " threads; RSS "
+		   "%s (peak %s), footprint %s (peak %s)\n",
+		elapsed_s, t->cur_processes, t->cur_threads, rss, prss, fp, pfp);
+	fprintf(f, "%8s %-16s %10s %10s %10s %10s %8s\n", "PID", "COMM", "RSS",
+		"PEAK_RSS", "FOOTPRINT", "PEAK_FP", "THREADS");
+	for (i = 0; i < r->nprocs; i++) {
+		const struct tm_proc *p = &r->procs[i];
+
+		if (!p->alive)
+			continue;
+		report_human_bytes(p->cur_rss, rss, sizeof(rss));
+		report_human_bytes(p->peak_rss, prss, sizeof(prss));
+		report_human_bytes(p->cur_footprint, fp, sizeof(fp));
+		report_human_bytes(p->peak_footprint, pfp, sizeof(pfp));
+		fprintf(f, "%8" PRIu32 " %-16s %10s %10s %10s %10s %8" PRIu64
+			   "\n", p->pid, p->comm, rss, prss, fp, pfp,
+			p->cur_threads);
+	}
+	fflush(f);
 }
 
 static void json_string(FILE *f, const char *s)
@@ -237,6 +304,11 @@ static void json_proc(FILE *f, const struct tm_proc *p, const char *sep)
 		fprintf(f, "\"exit_code\": %d, ", p->exit_code);
 	fprintf(f, "\"alive_at_end\": %s, ", p->alive ? "true" : "false");
 	fprintf(f, "\"root\": %s, ", p->root ? "true" : "false");
+	fprintf(f, "\"attached\": %s, ", p->attached ? "true" : "false");
+	if (p->kernel_vmhwm)
+		json_u64(f, "kernel_vmhwm_bytes", p->kernel_vmhwm, ", ");
+	else
+		fprintf(f, "\"kernel_vmhwm_bytes\": null, ");
 	json_u64(f, "shared_mm_with", p->shared_mm_with, ", ");
 	fprintf(f, "\"start_s\": %.6f, ", p->start_s);
 	if (p->alive)
@@ -257,7 +329,15 @@ void report_json(FILE *f, const struct tm_report *r)
 			fprintf(f, ", ");
 		json_string(f, r->command[a]);
 	}
-	fprintf(f, "],\n  \"exit_code\": %d,\n", r->exit_code);
+	fprintf(f, "],\n  \"attached_pids\": [");
+	for (a = 0; a < r->ntargets; a++)
+		fprintf(f, "%s%d", a ? ", " : "", r->targets[a]);
+	fprintf(f, "],\n  \"stop_reason\": ");
+	json_string(f, r->stop_reason ? r->stop_reason : "");
+	if (r->command)
+		fprintf(f, ",\n  \"exit_code\": %d,\n", r->exit_code);
+	else
+		fprintf(f, ",\n  \"exit_code\": null,\n");
 	fprintf(f, "  \"duration_s\": %.6f,\n  ", r->duration_s);
 	json_u64(f, "kernel_maxrss_bytes", r->kernel_maxrss, ",\n  ");
 	json_u64(f, "lost_events", r->lost_events, ",\n  ");

@@ -14,6 +14,9 @@ void report_human_bytes(uint64_t bytes, char *buf, size_t len);
 void report_table(FILE *f, const struct tm_report *r, bool long_table);
 void report_json(FILE *f, const struct tm_report *r);
 
+/* -i: current and peak figures of the live tree, one block per call. */
+void report_interim(FILE *f, const struct tm_report *r, double elapsed_s);
+
 /* Write r in format fmt; 0 or -errno of the write. */
 int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
 		 bool long_table);

@@ -1,249 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `taskmem trace`: the libbpf glue around the pure modules. */
+/* `taskmem trace`: run a command (or attach), follow its tree, report. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 #include "taskmem.h"
 #include "taskmem.skel.h"
-#include "cgroup.h"
-#include "cli.h"
 #include "errors.h"
-#include "kobj.h"
-#include "launch.h"
-#include "model.h"
-#include "output.h"
+#include "procfs.h"
 #include "report.h"
 #include "trace.h"
-
-#define RINGBUF_BYTES (4U << 20)
-/* THREAD_SIZE on x86_64 without KASAN; BPF reads the real one per task */
-#define KSTACK_DEFAULT (16U << 10)
-
-struct tracer {
-	struct taskmem_bpf *skel;
-	struct ring_buffer *rb;
-	struct launch child;
-	struct tm_report report;
-	struct output out;
-	struct cgroup_check cg;
-	sigset_t orig_mask;
-	int sfd;
-	int epfd;
-	bool root_done;
-	int root_status;
-	struct rusage root_ru;
-	uint64_t t0_ns;
-	uint64_t end_ns;
-};
-
-static bool verbose;
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	if (!verbose && level != LIBBPF_WARN)
-		return 0;
-	if (!verbose)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* Environment problems get a sentence that says what to do. */
-static int check_environment(void)
-{
-	if (geteuid() != 0) {
-		tm_err("cannot load BPF programs: taskmem needs root "
-		       "(CAP_BPF and CAP_PERFMON); run it as root or with sudo");
-		return -EPERM;
-	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		tm_err("cannot find kernel BTF at /sys/kernel/btf/vmlinux: "
-		       "taskmem needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
-		return -ENOENT;
-	}
-	return 0;
-}
-
-static char *read_text(const char *path)
-{
-	size_t len = 0, cap = 0;
-	char *buf = NULL, *p;
-	FILE *f;
-
-	f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			p = realloc(buf, cap);
-			if (!p)
-				break;
-			buf = p;
-		}
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		if (!n)
-			break;
-		len += n;
-	}
-	fclose(f);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
-}
-
-/*
- * What a thread, a process and an mm cost the kernel: slab object sizes,
- * which include what is allocated with the struct (the FPU state with
- * task_struct on x86). Without /proc/slabinfo, the C struct sizes from
- * BTF are a lower bound.
- */
-static void kobj_configure(struct kobj_sizes *out)
-{
-	uint64_t size[KOBJ_NR];
-	char *text = read_text("/proc/slabinfo");
-	struct btf *btf = NULL;
-	int i, id;
-
-	kobj_parse_slabinfo(text ? text : "", size);
-	free(text);
-	for (i = 0; i < KOBJ_NR; i++) {
-		if (size[i])
-			continue;
-		if (!btf)
-			btf = btf__load_vmlinux_btf();
-		if (!btf)
-			break;
-		id = btf__find_by_name_kind(btf, kobj_caches[i].type,
-					    BTF_KIND_STRUCT);
-		if (id > 0 && btf__resolve_size(btf, id) > 0)
-			size[i] = btf__resolve_size(btf, id);
-	}
-	btf__free(btf);
-	kobj_sizes_from(size, KSTACK_DEFAULT, out);
-}
-
-static int tracer_load(struct tracer *t, const struct trace_opts *o)
-{
-	struct taskmem_bpf *skel;
-	int err, ncpus;
-
-	libbpf_set_print(libbpf_print);
-	skel = taskmem_bpf__open();
-	if (!skel) {
-		err = -errno;
-		tm_err("cannot open BPF object: %s", strerror(-err));
-		return err;
-	}
-	t->skel = skel;
-	ncpus = libbpf_num_possible_cpus();
-	if (ncpus < 0) {
-		tm_err("cannot count possible CPUs: %s", strerror(-ncpus));
-		return ncpus;
-	}
-	skel->rodata->nr_cpus = ncpus;
-	skel->rodata->page_shift = __builtin_ctzl(t->report.page_size);
-	kobj_configure((struct kobj_sizes *)&skel->rodata->ksize);
-	skel->bss->kstack_bytes = skel->rodata->ksize.kstack;
-	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
-	bpf_map__set_max_entries(skel->maps.mms, o->max_procs);
-	bpf_map__set_max_entries(skel->maps.exits, RINGBUF_BYTES);
-
-	err = taskmem_bpf__load(skel);
-	if (err) {
-		tm_err("cannot load BPF programs: %s%s", strerror(-err),
-		       verbose ? "" : " (run with -v for the verifier's log)");
-		return err;
-	}
-	err = taskmem_bpf__attach(skel);
-	if (err) {
-		tm_err("cannot attach BPF programs: %s", strerror(-err));
-		return err;
-	}
-	return 0;
-}
-
-static int on_exit_record(void *ctx, void *data, size_t size)
-{
-	struct tracer *t = ctx;
-
-	if (size < sizeof(struct proc_info))
-		return 0;
-	if (model_add_proc(&t->report, data))
-		t->report.lost_events++;
-	return 0;
-}
-
-/* Signals come through a signalfd so the loop sees them in order. */
-static int setup_signals(struct tracer *t)
-{
-	sigset_t mask;
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGQUIT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, &t->orig_mask))
-		return -errno;
-	t->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (t->sfd < 0)
-		return -errno;
-	return 0;
-}
-
-static int setup_events(struct tracer *t)
-{
-	struct epoll_event ev = { .events = EPOLLIN };
-
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.exits),
-				 on_exit_record, t, NULL);
-	if (!t->rb)
-		return -errno;
-	t->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (t->epfd < 0)
-		return -errno;
-	ev.data.fd = t->sfd;
-	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->sfd, &ev))
-		return -errno;
-	ev.data.fd = ring_buffer__epoll_fd(t->rb);
-	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
-		return -errno;
-	return 0;
-}
-
-static void comm_of(const char *path, char *comm)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	snprintf(comm, TASK_COMM_LEN, "%s", base);
-}
+#include "tracer.h"
 
 /*
  * Fork the workload's process before loading BPF, while taskmem is small:
@@ -254,9 +29,7 @@ static int fork_root(struct tracer *t, const struct trace_opts *o)
 {
 	int err;
 
-	err = setup_signals(t);
-	if (!err)
-		err = launch_prepare(&t->child, o->cmd, &t->orig_mask);
+	err = launch_prepare(&t->child, o->cmd, &t->orig_mask);
 	if (err) {
 		tm_err("cannot start '%s': %s", o->cmd[0], strerror(-err));
 		return err;
@@ -273,6 +46,14 @@ static int fork_root(struct tracer *t, const struct trace_opts *o)
 	return err;
 }
 
+static void comm_of(const char *path, char *comm)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	snprintf(comm, TASK_COMM_LEN, "%s", base);
+}
+
 /* Put the still-waiting child in the tracked set, then let it exec. */
 static int start_root(struct tracer *t, const struct trace_opts *o)
 {
@@ -280,7 +61,7 @@ static int start_root(struct tracer *t, const struct trace_opts *o)
 	struct proc_info root = {};
 	int err;
 
-	t->t0_ns = now_ns();
+	t->t0_ns = tracer_now_ns();
 	root.pid = t->child.pid;
 	root.ppid = getpid();
 	root.threads = 1;
@@ -315,6 +96,8 @@ static void reap_root(struct tracer *t)
 	int status;
 	pid_t pid;
 
+	if (t->child.pid <= 0 || t->root_done)
+		return;
 	while ((pid = wait4(t->child.pid, &status, WNOHANG, &t->root_ru)) < 0 &&
 	       errno == EINTR)
 		;
@@ -322,16 +105,28 @@ static void reap_root(struct tracer *t)
 		return;
 	t->root_done = true;
 	t->root_status = status;
-	t->end_ns = now_ns();
+	t->end_ns = tracer_now_ns();
 }
 
-static void handle_signals(struct tracer *t)
+static void stop(struct tracer *t, enum tm_stop why, int sig)
+{
+	t->stop = why;
+	t->stop_signal = sig;
+	t->end_ns = tracer_now_ns();
+}
+
+static void handle_signals(struct tracer *t, const struct trace_opts *o)
 {
 	struct signalfd_siginfo si;
 
 	while (read(t->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD) {
 			reap_root(t);
+			continue;
+		}
+		/* attached: a signal means "stop and report" */
+		if (o->npids) {
+			stop(t, TM_STOP_SIGNAL, si.ssi_signo);
 			continue;
 		}
 		/*
@@ -345,90 +140,149 @@ static void handle_signals(struct tracer *t)
 	}
 }
 
-static bool tracing_done(struct tracer *t, const struct trace_opts *o)
+static bool tracing_done(struct tracer *t, const struct trace_opts *o,
+			 uint64_t deadline)
 {
+	bool all_gone = t->skel->bss->tree.procs <= 0;
+
+	if (t->stop != TM_STOP_NONE)
+		return true;
+	if (o->npids) {
+		if (all_gone)
+			stop(t, TM_STOP_EXITED, 0);
+		else if (deadline && tracer_now_ns() >= deadline)
+			stop(t, TM_STOP_DURATION, 0);
+		return t->stop != TM_STOP_NONE;
+	}
 	if (!t->root_done)
 		return false;
-	if (!o->wait_all)
+	if (!o->wait_all) {
+		t->stop = TM_STOP_EXITED;
 		return true;
-	if (t->skel->bss->tree.procs > 0)
-		return false;
-	t->end_ns = now_ns();
-	return true;
+	}
+	if (all_gone)
+		stop(t, TM_STOP_ALL_EXITED, 0);
+	return t->stop != TM_STOP_NONE;
+}
+
+/* -i: the current and peak figures now, on stderr. */
+static void print_interim(struct tracer *t)
+{
+	struct tree_state tree = t->skel->bss->tree;
+	struct kobj_sizes ksize;
+	struct tm_report r;
+
+	model_init(&r, t->report.page_size, t->t0_ns);
+	tracer_kobj_sizes(t, &ksize);
+	model_set_kobj(&r, &ksize);
+	if (!tracer_collect_live(t, &r)) {
+		model_finish(&r, &tree);
+		report_interim(stderr, &r,
+			       (double)(tracer_now_ns() - t->t0_ns) / 1e9);
+	}
+	model_free(&r);
+}
+
+static int timeout_ms(uint64_t now, uint64_t deadline, uint64_t next_interim)
+{
+	uint64_t wake = now + 200000000ULL;
+
+	if (deadline && deadline < wake)
+		wake = deadline;
+	if (next_interim && next_interim < wake)
+		wake = next_interim;
+	return wake > now ? (int)((wake - now + 999999) / 1000000) : 0;
 }
 
 static int run_loop(struct tracer *t, const struct trace_opts *o)
 {
+	uint64_t interval = o->interval_s * 1e9, next_interim = 0, deadline = 0;
 	struct epoll_event ev[4];
-	int n;
+	uint64_t now;
 
+	if (o->duration_s > 0)
+		deadline = t->t0_ns + (uint64_t)(o->duration_s * 1e9);
+	if (interval)
+		next_interim = t->t0_ns + interval;
 	reap_root(t);
-	while (!tracing_done(t, o)) {
-		n = epoll_wait(t->epfd, ev, 4, 200);
-		if (n < 0 && errno != EINTR) {
+	while (!tracing_done(t, o, deadline)) {
+		now = tracer_now_ns();
+		if (epoll_wait(t->epfd, ev, 4,
+			       timeout_ms(now, deadline, next_interim)) < 0 &&
+		    errno != EINTR) {
 			tm_err("cannot wait for events: %s", strerror(errno));
 			return -errno;
 		}
-		handle_signals(t);
+		handle_signals(t, o);
 		ring_buffer__consume(t->rb);
+		if (next_interim && tracer_now_ns() >= next_interim) {
+			print_interim(t);
+			next_interim += interval;
+		}
 	}
 	ring_buffer__consume(t->rb);
 	return 0;
 }
 
-/* Faults of a live process, from the kernel's own per-process sums. */
-static void read_live_faults(struct proc_info *pi)
+static const char *stop_reason(struct tracer *t, const struct trace_opts *o,
+			       char *buf, size_t len)
 {
-	unsigned long minflt, majflt;
-	char path[64], buf[1024], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%u/stat", pi->pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) &&
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lu %*u %lu", &minflt,
-		   &majflt) == 2) {
-		pi->min_flt = minflt;
-		pi->maj_flt = majflt;
+	switch (t->stop) {
+	case TM_STOP_EXITED:
+		return o->npids ? "every traced process exited" :
+				  "the command exited";
+	case TM_STOP_ALL_EXITED:
+		return "the command and every descendant exited";
+	case TM_STOP_SIGNAL:
+		snprintf(buf, len, "interrupted by SIG%s",
+			 sigabbrev_np(t->stop_signal));
+		return buf;
+	case TM_STOP_DURATION:
+		snprintf(buf, len, "%g s elapsed (-d)", o->duration_s);
+		return buf;
+	case TM_STOP_NONE:
+		break;
 	}
-	fclose(f);
+	return "unknown";
 }
 
-/* Records still in the maps: processes and mms alive at the end. */
-static int collect_live(struct tracer *t)
+/* VmHWM again for attached processes still running: it may have grown. */
+static void update_vmhwm(struct tm_report *r)
 {
-	int pfd = bpf_map__fd(t->skel->maps.procs);
-	int mfd = bpf_map__fd(t->skel->maps.mms);
-	__u32 pid, *prev = NULL;
-	__u64 mm, *mprev = NULL;
-	struct proc_info pi;
-	struct mm_state m;
+	uint64_t bytes;
+	size_t i;
 
-	while (!bpf_map_get_next_key(pfd, prev, &pid)) {
-		prev = &pid;
-		if (bpf_map_lookup_elem(pfd, &pid, &pi))
-			continue;
-		read_live_faults(&pi);
-		if (model_add_proc(&t->report, &pi))
-			return -ENOMEM;
-	}
-	while (!bpf_map_get_next_key(mfd, mprev, &mm)) {
-		mprev = &mm;
-		if (bpf_map_lookup_elem(mfd, &mm, &m))
-			continue;
-		if (model_add_mm(&t->report, &m))
-			return -ENOMEM;
-	}
-	return 0;
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].alive && r->procs[i].attached &&
+		    !procfs_vmhwm(r->procs[i].pid, &bytes))
+			model_set_vmhwm(r, r->procs[i].pid, bytes);
 }
 
-static int write_report(struct tracer *t, const struct trace_opts *o)
+static int finish_report(struct tracer *t, const struct trace_opts *o)
 {
+	struct tm_report *r = &t->report;
+	struct kobj_sizes ksize;
+	char why[64];
 	int err;
 
-	err = report_write(t->out.f, &t->report, o->format, o->long_table);
+	r->command = o->cmd;
+	r->command_argc = o->cmd_argc;
+	r->targets = o->pids;
+	r->ntargets = o->npids;
+	r->stop_reason = stop_reason(t, o, why, sizeof(why));
+	r->exit_code = o->cmd ? model_exit_code(t->root_status) : -1;
+	r->duration_s = (double)(t->end_ns - t->t0_ns) / 1e9;
+	r->kernel_maxrss = (uint64_t)t->root_ru.ru_maxrss * 1024;
+	r->t0_ns = t->t0_ns;
+	if (tracer_collect_live(t, r))
+		return -ENOMEM;
+	update_vmhwm(r);
+	if (t->cg.version && cgroup_read(&t->cg, &r->cgroup))
+		tm_err("cannot read the cgroup's peak from %s", t->cg.path);
+	tracer_kobj_sizes(t, &ksize);
+	model_set_kobj(r, &ksize);
+	model_finish(r, &t->skel->bss->tree);
+	err = report_write(t->out.f, r, o->format, o->long_table);
 	if (!err)
 		err = output_commit(&t->out);
 	if (err)
@@ -437,46 +291,28 @@ static int write_report(struct tracer *t, const struct trace_opts *o)
 	return err;
 }
 
-static int finish_report(struct tracer *t, const struct trace_opts *o)
+/* Checks that need no BPF: bad input exits before anything is loaded. */
+static int prepare(struct tracer *t, const struct trace_opts *o)
 {
-	struct tm_report *r = &t->report;
-	struct kobj_sizes ksize;
+	int err;
 
-	r->command = o->cmd;
-	r->command_argc = o->cmd_argc;
-	r->exit_code = model_exit_code(t->root_status);
-	r->duration_s = (double)(t->end_ns - t->t0_ns) / 1e9;
-	r->kernel_maxrss = (uint64_t)t->root_ru.ru_maxrss * 1024;
-	if (collect_live(t))
-		return -ENOMEM;
-	/* the kernel stack size BPF saw on new tasks */
-	if (t->cg.version && cgroup_read(&t->cg, &r->cgroup))
-		tm_err("cannot read the cgroup's peak from %s", t->cg.path);
-	ksize = *(const struct kobj_sizes *)&t->skel->rodata->ksize;
-	ksize.kstack = t->skel->bss->kstack_bytes;
-	model_set_kobj(r, &ksize);
-	model_finish(r, &t->skel->bss->tree);
-	return write_report(t, o);
-}
-
-static void tracer_close(struct tracer *t)
-{
-	output_abort(&t->out);
-	cgroup_destroy(&t->cg);
-	launch_close(&t->child);
-	ring_buffer__free(t->rb);
-	taskmem_bpf__destroy(t->skel);
-	if (t->epfd >= 0)
-		close(t->epfd);
-	if (t->sfd >= 0)
-		close(t->sfd);
-	model_free(&t->report);
+	if (o->npids && attach_check_targets(o))
+		return TM_EXIT_USAGE;
+	if (tracer_check_environment())
+		return TM_EXIT_FAIL;
+	/* before anything runs, so a bad path wastes no run */
+	err = output_open(&t->out, o->output);
+	if (err) {
+		tm_err("cannot write report to '%s': %s", o->output,
+		       strerror(-err));
+		return TM_EXIT_USAGE;
+	}
+	return 0;
 }
 
 int cmd_trace(int argc, char **argv)
 {
-	struct tracer t = { .sfd = -1, .epfd = -1,
-			    .child = { .pid = -1, .gate_fd = -1, .status_fd = -1 } };
+	struct tracer t = TRACER_INIT;
 	struct trace_opts o;
 	char err[256];
 	int ret;
@@ -488,38 +324,31 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (ret) {
 		tm_err("%s", err);
-		fputs(cli_trace_usage, stderr);
+		fprintf(stderr, "run 'taskmem trace --help' for the options\n");
 		return TM_EXIT_USAGE;
 	}
-	verbose = o.verbose;
-	if (check_environment())
-		return TM_EXIT_FAIL;
-	/* before anything runs, so a bad path wastes no run */
-	ret = output_open(&t.out, o.output);
-	if (ret) {
-		tm_err("cannot write report to '%s': %s", o.output,
-		       strerror(-ret));
-		return TM_EXIT_USAGE;
-	}
+	model_init(&t.report, sysconf(_SC_PAGESIZE), 0);
+	ret = prepare(&t, &o);
+	if (ret)
+		goto cleanup;
 
 	ret = TM_EXIT_FAIL;
-	model_init(&t.report, sysconf(_SC_PAGESIZE), 0);
-	if (fork_root(&t, &o) || tracer_load(&t, &o))
+	if (tracer_setup_signals(&t) || (o.cmd && fork_root(&t, &o)) ||
+	    tracer_load(&t, &o, o.verbose))
 		goto cleanup;
-	if (setup_events(&t)) {
+	if (tracer_setup_events(&t)) {
 		tm_err("cannot set up event handling: %s", strerror(errno));
 		goto cleanup;
 	}
-	ret = start_root(&t, &o);
-	if (ret)
+	ret = o.cmd ? start_root(&t, &o) : attach_seed(&t, &o);
+	if (ret) {
+		ret = ret == -ESRCH ? TM_EXIT_USAGE : ret > 0 ? ret : TM_EXIT_FAIL;
 		goto cleanup;
-	t.report.t0_ns = t.t0_ns;
+	}
 	ret = TM_EXIT_FAIL;
-	if (run_loop(&t, &o))
+	if (run_loop(&t, &o) || finish_report(&t, &o))
 		goto cleanup;
-	if (finish_report(&t, &o))
-		goto cleanup;
-	ret = t.report.exit_code;
+	ret = o.cmd ? t.report.exit_code : TM_EXIT_OK;
 cleanup:
 	tracer_close(&t);
 	return ret;

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The libbpf glue: loading, configuring and reading the BPF side. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+#include "taskmem.h"
+#include "taskmem.skel.h"
+#include "errors.h"
+#include "kobj.h"
+#include "procfs.h"
+#include "tracer.h"
+
+#define RINGBUF_BYTES (4U << 20)
+/* THREAD_SIZE on x86_64 without KASAN; BPF reads the real one per task */
+#define KSTACK_DEFAULT (16U << 10)
+
+static bool verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	(void)level;
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+uint64_t tracer_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int tracer_check_environment(void)
+{
+	if (geteuid() != 0) {
+		tm_err("cannot load BPF programs: taskmem needs root "
+		       "(CAP_BPF and CAP_PERFMON); run it as root or with sudo");
+		return -EPERM;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		tm_err("cannot find kernel BTF at /sys/kernel/btf/vmlinux: "
+		       "taskmem needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static char *read_text(const char *path)
+{
+	size_t len = 0, cap = 0, n;
+	char *buf = NULL, *p;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			p = realloc(buf, cap);
+			if (!p)
+				break;
+			buf = p;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		if (!n)
+			break;
+		len += n;
+	}
+	fclose(f);
+	if (buf)
+		buf[len] = '\0';
+	return buf;
+}
+
+/*
+ * What a thread, a process and an mm cost the kernel: slab object sizes,
+ * which include what is allocated with the struct (the FPU state with
+ * task_struct on x86). Without /proc/slabinfo, the C struct sizes from
+ * BTF are a lower bound.
+ */
+static void kobj_configure(struct kobj_sizes *out)
+{
+	char *text = read_text("/proc/slabinfo");
+	struct btf *btf = NULL;
+	uint64_t size[KOBJ_NR];
+	int i, id;
+
+	kobj_parse_slabinfo(text ? text : "", size);
+	free(text);
+	for (i = 0; i < KOBJ_NR; i++) {
+		if (size[i])
+			continue;
+		if (!btf)
+			btf = btf__load_vmlinux_btf();
+		if (!btf)
+			break;
+		id = btf__find_by_name_kind(btf, kobj_caches[i].type,
+					    BTF_KIND_STRUCT);
+		if (id > 0 && btf__resolve_size(btf, id) > 0)
+			size[i] = btf__resolve_size(btf, id);
+	}
+	btf__free(btf);
+	kobj_sizes_from(size, KSTACK_DEFAULT, out);
+}
+
+int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
+{
+	struct taskmem_bpf *skel;
+	int err, ncpus;
+
+	verbose = verb;
+	libbpf_set_print(libbpf_print);
+	skel = taskmem_bpf__open();
+	if (!skel) {
+		err = -errno;
+		tm_err("cannot open BPF object: %s", strerror(-err));
+		return err;
+	}
+	t->skel = skel;
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus < 0) {
+		tm_err("cannot count possible CPUs: %s", strerror(-ncpus));
+		return ncpus;
+	}
+	skel->rodata->nr_cpus = ncpus;
+	skel->rodata->page_shift = __builtin_ctzl(t->report.page_size);
+	kobj_configure((struct kobj_sizes *)&skel->rodata->ksize);
+	skel->bss->kstack_bytes = skel->rodata->ksize.kstack;
+	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
+	bpf_map__set_max_entries(skel->maps.mms, o->max_procs);
+	bpf_map__set_max_entries(skel->maps.targets, TM_MAX_TARGETS);
+	bpf_map__set_max_entries(skel->maps.exits, RINGBUF_BYTES);
+	/* the seeding iterator runs on demand (attach.c) */
+	bpf_program__set_autoattach(skel->progs.seed_targets, false);
+
+	err = taskmem_bpf__load(skel);
+	if (err) {
+		tm_err("cannot load BPF programs: %s%s", strerror(-err),
+		       verbose ? "" : " (run with -v for the verifier's log)");
+		return err;
+	}
+	err = taskmem_bpf__attach(skel);
+	if (err) {
+		tm_err("cannot attach BPF programs: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int on_exit_record(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+
+	if (size < sizeof(struct proc_info))
+		return 0;
+	if (model_add_proc(&t->report, data))
+		t->report.lost_events++;
+	return 0;
+}
+
+int tracer_setup_signals(struct tracer *t)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, &t->orig_mask))
+		return -errno;
+	t->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (t->sfd < 0)
+		return -errno;
+	return 0;
+}
+
+int tracer_setup_events(struct tracer *t)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.exits),
+				 on_exit_record, t, NULL);
+	if (!t->rb)
+		return -errno;
+	t->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (t->epfd < 0)
+		return -errno;
+	ev.data.fd = t->sfd;
+	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->sfd, &ev))
+		return -errno;
+	ev.data.fd = ring_buffer__epoll_fd(t->rb);
+	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
+		return -errno;
+	return 0;
+}
+
+int tracer_collect_live(struct tracer *t, struct tm_report *r)
+{
+	int pfd = bpf_map__fd(t->skel->maps.procs);
+	int mfd = bpf_map__fd(t->skel->maps.mms);
+	__u32 pid, *prev = NULL;
+	__u64 mm, *mprev = NULL;
+	struct proc_info pi;
+	struct mm_state m;
+	uint64_t minflt, majflt;
+
+	while (!bpf_map_get_next_key(pfd, prev, &pid)) {
+		prev = &pid;
+		if (bpf_map_lookup_elem(pfd, &pid, &pi))
+			continue;
+		/* the kernel's sums cover threads that have not exited */
+		if (!procfs_faults(pi.pid, &minflt, &majflt)) {
+			pi.min_flt = minflt;
+			pi.maj_flt = majflt;
+		}
+		if (model_add_proc(r, &pi))
+			return -ENOMEM;
+	}
+	while (!bpf_map_get_next_key(mfd, mprev, &mm)) {
+		mprev = &mm;
+		if (bpf_map_lookup_elem(mfd, &mm, &m))
+			continue;
+		if (model_add_mm(r, &m))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void tracer_kobj_sizes(struct tracer *t, struct kobj_sizes *out)
+{
+	*out = *(const struct kobj_sizes *)&t->skel->rodata->ksize;
+	out->kstack = t->skel->bss->kstack_bytes;
+}
+
+void tracer_close(struct tracer *t)
+{
+	output_abort(&t->out);
+	cgroup_destroy(&t->cg);
+	launch_close(&t->child);
+	ring_buffer__free(t->rb);
+	taskmem_bpf__destroy(t->skel);
+	if (t->epfd >= 0)
+		close(t->epfd);
+	if (t->sfd >= 0)
+		close(t->sfd);
+	model_free(&t->report);
+}
