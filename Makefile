@@ -19,7 +19,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
 # Pure modules: no libbpf, linked alone into the unit tests.
-PURE := cli model report launch errors output kobj cgroup procfs
+PURE := cli model report launch errors output kobj cgroup procfs creds
 USER_OBJS := $(patsubst %,$(OUT)/user/%.o,$(PURE) tracer attach trace main)
 TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -67,15 +67,19 @@ $(OUT)/tools/%: tools/%.c | $(OUT)/tools
 # Unit tests link only the pure module they test (test_cli -> cli.o ...).
 $(OUT)/tests/test_%: tests/unit/test_%.c $(OUT)/user/%.o | $(OUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Werror=unused-function $^ -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Werror=unused-function $(filter %.c %.o,$^) \
+		-lcmocka $(TEST_LDLIBS) -o $@
 
+# test_report reads the JSON back with a real parser
 $(OUT)/tests/test_report: $(OUT)/user/model.o
+$(OUT)/tests/test_report: TEST_LDLIBS := -ljson-c
 
+# Every suite runs; the target fails at the end if any did.
 unit: $(UNIT_TESTS)
-	$(Q)for t in $(UNIT_TESTS); do $$t || exit 1; done
+	$(Q)f=0; for t in $(UNIT_TESTS); do $$t || f=1; done; exit $$f
 
 integration: all
-	$(Q)for t in tests/integration/test_*.sh; do bash $$t || exit 1; done
+	$(Q)f=0; for t in tests/integration/test_*.sh; do bash $$t || f=1; done; exit $$f
 
 check: unit integration
 

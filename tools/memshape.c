@@ -34,6 +34,7 @@
 
 static const char usage_text[] =
 	"usage: memshape anon MIB [HOLD_MS]\n"
+	"       memshape anon-pte MIB [HOLD_MS]\n"
 	"       memshape children N MIB HOLD_MS parallel|serial\n"
 	"       memshape sharedvm MIB [HOLD_MS]\n"
 	"       memshape vfork\n"
@@ -187,6 +188,51 @@ static int cmd_anon(int argc, char **argv)
 	char *p;
 
 	p = map_touch(mib);
+	hold(ms);
+	unmap(p, mib);
+	return 0;
+}
+
+/* The kernel's size of our page tables (VmPTE), in kB; -1 on failure. */
+static long read_vmpte_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "re");
+	if (!f) {
+		complain("open /proc/self/status");
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPTE: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	if (kb < 0)
+		fprintf(stderr, "memshape: cannot find VmPTE in /proc/self/status\n");
+	return kb;
+}
+
+/*
+ * Like anon, and prints the page tables the kernel counts for us once
+ * every page is touched, as ground truth for taskmem's page-table figure.
+ */
+static int cmd_anon_pte(int argc, char **argv)
+{
+	long mib = parse_mib(argv[0], 1);
+	long ms = argc > 1 ? parse_ms(argv[1]) : HOLD_MS_DEFAULT;
+	char *p;
+	long kb;
+
+	p = map_touch(mib);
+	kb = read_vmpte_kb();
+	if (kb < 0)
+		return 1;
+	printf("vmpte_kb %ld\n", kb);
+	/* the caller may read it while we hold the memory */
+	if (fflush(stdout))
+		die("write to stdout");
 	hold(ms);
 	unmap(p, mib);
 	return 0;
@@ -594,6 +640,7 @@ static const struct cmd {
 	int max_args;
 } cmds[] = {
 	{ "anon",	cmd_anon,	1, 2 },
+	{ "anon-pte",	cmd_anon_pte,	1, 2 },
 	{ "children",	cmd_children,	4, 4 },
 	{ "sharedvm",	cmd_sharedvm,	1, 2 },
 	{ "vfork",	cmd_vfork,	0, 0 },

@@ -25,6 +25,9 @@ const char cli_trace_usage[] =
 	"  -w, --wait-all         also wait for descendants that outlive COMMAND\n"
 	"      --cgroup-check     run COMMAND in a new memory cgroup and report\n"
 	"                         the kernel's own peak beside taskmem's\n"
+	"      --user NAME        run COMMAND as NAME (default: the user who\n"
+	"                         ran sudo, else root)\n"
+	"      --as-root          run COMMAND as root even under sudo\n"
 	"      --max-procs N      processes tracked at once (default 65536)\n"
 	"  -v, --verbose          show libbpf's messages\n"
 	"  -h, --help             show this help\n";
@@ -64,7 +67,8 @@ int cli_parse_seconds(const char *s, double *out)
 	double v;
 	char *end;
 
-	if (!s || ((*s < '0' || *s > '9') && *s != '.'))
+	/* decimal only: strtod would take hex, exponents and "inf" */
+	if (!s || !*s || strspn(s, "0123456789.") != strlen(s))
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
@@ -120,8 +124,8 @@ static int parse_format(const char *s, enum tm_format *f)
 }
 
 enum opt_id { OPT_PID, OPT_DURATION, OPT_INTERVAL, OPT_OUTPUT, OPT_FORMAT,
-	      OPT_LONG, OPT_WAIT_ALL, OPT_CGROUP, OPT_MAX_PROCS, OPT_VERBOSE,
-	      OPT_HELP };
+	      OPT_LONG, OPT_WAIT_ALL, OPT_CGROUP, OPT_USER, OPT_AS_ROOT,
+	      OPT_MAX_PROCS, OPT_VERBOSE, OPT_HELP };
 
 struct opt_def {
 	enum opt_id id;
@@ -139,6 +143,8 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_LONG, 'l', "long", false },
 	{ OPT_WAIT_ALL, 'w', "wait-all", false },
 	{ OPT_CGROUP, 0, "cgroup-check", false },
+	{ OPT_USER, 0, "user", true },
+	{ OPT_AS_ROOT, 0, "as-root", false },
 	{ OPT_MAX_PROCS, 0, "max-procs", true },
 	{ OPT_VERBOSE, 'v', "verbose", false },
 	{ OPT_HELP, 'h', "help", false },
@@ -217,6 +223,14 @@ static int apply_opt(const struct opt_def *d, const char *name,
 	case OPT_CGROUP:
 		o->cgroup_check = true;
 		return 0;
+	case OPT_USER:
+		if (!*val)
+			return fail(err, errlen, "empty user name for %s", name);
+		o->user = val;
+		return 0;
+	case OPT_AS_ROOT:
+		o->as_root = true;
+		return 0;
 	case OPT_VERBOSE:
 		o->verbose = true;
 		return 0;
@@ -244,6 +258,12 @@ static int check_mode(const struct trace_opts *o, char *err, size_t errlen)
 		return fail(err, errlen,
 			    "--cgroup-check needs a command: a running "
 			    "process's past charges stay in its own cgroup");
+	if (o->user && o->as_root)
+		return fail(err, errlen,
+			    "give either --user or --as-root, not both");
+	if (o->npids && (o->user || o->as_root))
+		return fail(err, errlen,
+			    "--user and --as-root are for a command, not -p");
 	if (o->cmd && o->duration_s > 0)
 		return fail(err, errlen,
 			    "-d is for -p: a command is traced until it exits");

@@ -24,6 +24,8 @@ struct trace_opts {
 	bool verbose;
 	bool long_table;
 	bool cgroup_check;
+	bool as_root;		/* --as-root: keep root for the command */
+	const char *user;	/* --user NAME */
 	unsigned long max_procs;
 	int pids[TM_MAX_TARGETS]; /* -p: processes to attach to */
 	int npids;

@@ -10,20 +10,41 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include <stdbool.h>
+
 struct launch {
 	pid_t pid;
 	int gate_fd;	/* closing it lets the child exec */
-	int status_fd;	/* gets the errno of a failed exec, EOF on success */
+	int status_fd;	/* gets what failed in the child, EOF on success */
+};
+
+/* Who the workload runs as (run through sudo: the invoking user). */
+struct launch_cred {
+	bool drop;	/* false: keep taskmem's (root) */
+	uid_t uid;
+	gid_t gid;
+	char user[64];
+	char home[256];
+};
+
+/* What launch_release() reports when the child could not start. */
+enum launch_stage {
+	LAUNCH_CRED,	/* switching to the user failed */
+	LAUNCH_EXEC,	/* execvp failed */
 };
 
 /*
  * Fork a child that will exec cmd once released, with the signal mask
- * child_mask. Returns 0 or -errno.
+ * child_mask and the credentials cred. Returns 0 or -errno.
  */
-int launch_prepare(struct launch *l, char **cmd, const sigset_t *child_mask);
+int launch_prepare(struct launch *l, char **cmd, const sigset_t *child_mask,
+		   const struct launch_cred *cred);
 
-/* Let the child exec. Returns 0 once it has, or the exec's -errno. */
-int launch_release(struct launch *l);
+/*
+ * Let the child exec. Returns 0 once it has, or -errno with *stage
+ * saying what failed.
+ */
+int launch_release(struct launch *l, enum launch_stage *stage);
 
 /* Close what is left of l; a child never released is killed and reaped. */
 void launch_close(struct launch *l);

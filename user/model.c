@@ -146,7 +146,7 @@ static int cmp_start(const void *a, const void *b)
 }
 
 /* Needs the rows sorted by cmp_pid. */
-struct tm_proc *model_find(struct tm_report *r, uint32_t pid)
+static struct tm_proc *model_find(struct tm_report *r, uint32_t pid)
 {
 	size_t lo = 0, hi = r->nprocs;
 
@@ -217,7 +217,8 @@ void model_finish(struct tm_report *r, const struct tree_state *t)
 	int64_t *at_peak;
 	size_t i;
 
-	qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_pid);
+	if (r->nprocs)
+		qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_pid);
 	at_peak = calloc(r->nprocs ? r->nprocs : 1, sizeof(*at_peak));
 	if (at_peak)
 		fold_live_mms(r, gen, at_peak);
@@ -242,7 +243,8 @@ void model_finish(struct tm_report *r, const struct tree_state *t)
 		if (p && p->attached)
 			p->kernel_vmhwm = r->hwm[i].bytes;
 	}
-	qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_start);
+	if (r->nprocs)
+		qsort(r->procs, r->nprocs, sizeof(*r->procs), cmp_start);
 
 	r->tree.peak_rss = pages(r, t->peak_rss);
 	r->tree.peak_anon = pages(r, t->peak[TM_ANONPAGES]);

@@ -122,6 +122,4 @@ int model_exit_code(int status);
  */
 void model_finish(struct tm_report *r, const struct tree_state *t);
 
-struct tm_proc *model_find(struct tm_report *r, uint32_t pid);
-
 #endif /* TM_MODEL_H */

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include "output.h"
 
-/* mkostemp creates 0600; a report gets the mode a plain create would. */
+/* A new report gets the mode a plain create would give it. */
 static void set_default_mode(int fd)
 {
 	mode_t mask = umask(0);
@@ -33,6 +33,49 @@ static int open_in_place(struct output *o)
 	return o->f ? 0 : -errno;
 }
 
+/*
+ * An unnamed file in the report's directory: if taskmem is killed, even
+ * with SIGKILL, nothing is left behind.
+ */
+static int open_unnamed(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int fd;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	free(dir);
+	return fd < 0 ? -errno : fd;
+}
+
+/* A temporary file beside the report: unnamed where the fs allows. */
+static int open_temporary(struct output *o)
+{
+	int fd;
+
+	if (asprintf(&o->tmp, "%s.XXXXXX", o->path) < 0) {
+		o->tmp = NULL;
+		return -ENOMEM;
+	}
+	fd = open_unnamed(o->path);
+	if (fd >= 0) {
+		o->unnamed = true;
+		return fd;
+	}
+	if (fd != -EOPNOTSUPP && fd != -EISDIR)
+		return fd;
+	fd = mkostemp(o->tmp, O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 int output_open(struct output *o, const char *path)
 {
 	int fd, err;
@@ -46,16 +89,10 @@ int output_open(struct output *o, const char *path)
 	err = open_in_place(o);
 	if (err <= 0)
 		return err;
-	if (asprintf(&o->tmp, "%s.XXXXXX", path) < 0) {
-		o->tmp = NULL;
-		return -ENOMEM;
-	}
-	fd = mkostemp(o->tmp, O_CLOEXEC);
+	fd = open_temporary(o);
 	if (fd < 0) {
-		err = -errno;
-		free(o->tmp);
-		o->tmp = NULL;
-		return err;
+		output_abort(o);
+		return fd;
 	}
 	set_default_mode(fd);
 	o->f = fdopen(fd, "w");
@@ -68,20 +105,46 @@ int output_open(struct output *o, const char *path)
 	return 0;
 }
 
+int output_chown(struct output *o, uid_t uid, gid_t gid)
+{
+	/* only files taskmem creates: never chown a device or a FIFO */
+	if (!o->tmp || !o->f)
+		return 0;
+	return fchown(fileno(o->f), uid, gid) ? -errno : 0;
+}
+
+/* Give the unnamed file its temporary name, next to the report. */
+static int name_unnamed(struct output *o)
+{
+	char proc[64];
+	int fd = fileno(o->f);
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	free(o->tmp);
+	if (asprintf(&o->tmp, "%s.%d.tmp", o->path, (int)getpid()) < 0) {
+		o->tmp = NULL;
+		return -ENOMEM;
+	}
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW))
+		return -errno;
+	o->unnamed = false;
+	return 0;
+}
+
 int output_commit(struct output *o)
 {
 	int err = 0;
 
+	if (fflush(o->f) || ferror(o->f))
+		err = -EIO;
 	if (!o->tmp) {
-		if (fflush(o->f) || ferror(o->f))
-			err = -EIO;
 		if (o->f != stderr && fclose(o->f) && !err)
 			err = -errno;
 		o->f = NULL;
 		return err;
 	}
-	if (fflush(o->f) || ferror(o->f))
-		err = -EIO;
+	if (!err && o->unnamed)
+		err = name_unnamed(o);
 	if (fclose(o->f) && !err)
 		err = -errno;
 	o->f = NULL;
@@ -102,8 +165,10 @@ void output_abort(struct output *o)
 		fclose(o->f);
 	o->f = NULL;
 	if (o->tmp) {
-		unlink(o->tmp);
+		if (!o->unnamed)
+			unlink(o->tmp);
 		free(o->tmp);
 		o->tmp = NULL;
 	}
+	o->unnamed = false;
 }

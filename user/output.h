@@ -7,16 +7,21 @@
 #ifndef TM_OUTPUT_H
 #define TM_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct output {
 	const char *path;	/* NULL: stderr */
-	char *tmp;		/* temporary file next to path */
+	char *tmp;		/* its temporary name, once it has one */
+	bool unnamed;		/* O_TMPFILE: no name until output_commit() */
 	FILE *f;
 };
 
 /* Open the report's destination; 0 or -errno. */
 int output_open(struct output *o, const char *path);
+/* Give a new report file to uid:gid (the user behind sudo); 0 or -errno. */
+int output_chown(struct output *o, uid_t uid, gid_t gid);
 /* Flush and move the report into place; 0 or -errno. */
 int output_commit(struct output *o);
 /* Drop an uncommitted report (no-op after commit). */

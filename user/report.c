@@ -19,9 +19,10 @@ void report_human_bytes(uint64_t bytes, char *buf, size_t len)
 		v /= 1024.0;
 		u++;
 	}
-	if (v >= 1000.0)
+	/* pick the decimals by the rounded value: 4 significant digits */
+	if (v >= 999.5)
 		snprintf(buf, len, "%.0f %s", v, units[u]);
-	else if (v >= 100.0)
+	else if (v >= 99.995)
 		snprintf(buf, len, "%.1f %s", v, units[u]);
 	else
 		snprintf(buf, len, "%.2f %s", v, units[u]);
@@ -78,7 +79,39 @@ static const struct column columns[] = {
 
 #define NR_COLUMNS (sizeof(columns) / sizeof(columns[0]))
 
-static void print_cell(FILE *f, const struct column *c, uint64_t v)
+/* Cell widths of one table: the data's, the title's, a shared-mm note's. */
+struct widths {
+	int w[NR_COLUMNS];
+};
+
+static void shared_note(const struct tm_proc *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "(mm of %" PRIu32 ")", p->shared_mm_with);
+}
+
+static void table_widths(const struct tm_report *r, struct widths *wd)
+{
+	size_t i, j;
+	char note[32];
+
+	for (i = 0; i < NR_COLUMNS; i++) {
+		int title = (int)strlen(columns[i].title);
+
+		wd->w[i] = columns[i].kind == COL_BYTES ? 10 : 8;
+		if (title > wd->w[i])
+			wd->w[i] = title;
+	}
+	/* the note goes in the first column, FOOTPRINT */
+	for (j = 0; j < r->nprocs; j++) {
+		if (!r->procs[j].shared_mm_with)
+			continue;
+		shared_note(&r->procs[j], note, sizeof(note));
+		if ((int)strlen(note) > wd->w[0])
+			wd->w[0] = strlen(note);
+	}
+}
+
+static void print_cell(FILE *f, const struct column *c, int width, uint64_t v)
 {
 	char buf[32];
 
@@ -86,45 +119,46 @@ static void print_cell(FILE *f, const struct column *c, uint64_t v)
 		report_human_bytes(v, buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	fprintf(f, " %*s", c->kind == COL_BYTES ? 10 : 8, buf);
+	fprintf(f, " %*s", width, buf);
 }
 
-static void print_dash(FILE *f, const struct column *c, const char *text)
+static bool shown(size_t i, bool long_table)
 {
-	fprintf(f, " %*s", c->kind == COL_BYTES ? 10 : 8, text);
+	return long_table || !columns[i].detail;
 }
 
-static void table_header(FILE *f, bool long_table)
+static void table_header(FILE *f, const struct widths *wd, bool long_table)
 {
 	size_t i;
 
 	fprintf(f, "%8s %8s %-16s", "PID", "PPID", "COMM");
 	for (i = 0; i < NR_COLUMNS; i++)
-		if (long_table || !columns[i].detail)
-			print_dash(f, &columns[i], columns[i].title);
+		if (shown(i, long_table))
+			fprintf(f, " %*s", wd->w[i], columns[i].title);
 	fprintf(f, " %7s\n", "EXIT");
 }
 
-static void table_row(FILE *f, const struct tm_proc *p, bool long_table)
+static void table_row(FILE *f, const struct tm_proc *p,
+		      const struct widths *wd, bool long_table)
 {
-	char shared[32], exitbuf[16];
+	char note[32], exitbuf[16];
 	bool first = true;
 	size_t i;
 
 	fprintf(f, "%8" PRIu32 " %8" PRIu32 " %-16s", p->pid, p->ppid, p->comm);
 	/* a process on another's mm: that memory is in the owner's row */
-	snprintf(shared, sizeof(shared), "(mm of %" PRIu32 ")",
-		 p->shared_mm_with);
+	shared_note(p, note, sizeof(note));
 	for (i = 0; i < NR_COLUMNS; i++) {
 		const struct column *c = &columns[i];
 
-		if (c->detail && !long_table)
+		if (!shown(i, long_table))
 			continue;
 		if (p->shared_mm_with && c->of_mm)
-			print_dash(f, c, first ? shared : "-");
+			fprintf(f, " %*s", wd->w[i], first ? note : "-");
 		else
-			print_cell(f, c, *(const uint64_t *)((const char *)p +
-							     c->proc_off));
+			print_cell(f, c, wd->w[i],
+				   *(const uint64_t *)((const char *)p +
+						       c->proc_off));
 		first = false;
 	}
 	if (p->alive)
@@ -134,14 +168,15 @@ static void table_row(FILE *f, const struct tm_proc *p, bool long_table)
 	fprintf(f, " %7s\n", exitbuf);
 }
 
-static void table_total(FILE *f, const struct tm_report *r, bool long_table)
+static void table_total(FILE *f, const struct tm_report *r,
+			const struct widths *wd, bool long_table)
 {
 	size_t i;
 
 	fprintf(f, "%8s %8s %-16s", "TOTAL", "", "(simultaneous)");
 	for (i = 0; i < NR_COLUMNS; i++)
-		if (long_table || !columns[i].detail)
-			print_cell(f, &columns[i],
+		if (shown(i, long_table))
+			print_cell(f, &columns[i], wd->w[i],
 				   *(const uint64_t *)((const char *)&r->tree +
 						       columns[i].tree_off));
 	if (r->command)
@@ -190,6 +225,7 @@ static void table_cgroup(FILE *f, const struct tm_report *r)
 void report_table(FILE *f, const struct tm_report *r, bool long_table)
 {
 	const struct tm_tree *t = &r->tree;
+	struct widths wd;
 	char buf[32];
 	size_t i;
 
@@ -204,10 +240,11 @@ void report_table(FILE *f, const struct tm_report *r, bool long_table)
 		   PRIu64 " threads (%" PRIu64 " at once)\n\n",
 		r->duration_s, t->processes_total, t->peak_processes,
 		t->threads_total, t->peak_threads);
-	table_header(f, long_table);
+	table_widths(r, &wd);
+	table_header(f, &wd, long_table);
 	for (i = 0; i < r->nprocs; i++)
-		table_row(f, &r->procs[i], long_table);
-	table_total(f, r, long_table);
+		table_row(f, &r->procs[i], &wd, long_table);
+	table_total(f, r, &wd, long_table);
 
 	if (r->command) {
 		report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
@@ -256,18 +293,57 @@ void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 	fflush(f);
 }
 
+/*
+ * Length of the valid UTF-8 sequence at c, or 0. A comm cut at 15 bytes
+ * by the kernel can end in half a character.
+ */
+static int utf8_len(const unsigned char *c)
+{
+	int n, i;
+	unsigned int cp;
+
+	if (*c < 0x80)
+		return 1;
+	if ((*c & 0xe0) == 0xc0)
+		n = 2, cp = *c & 0x1f;
+	else if ((*c & 0xf0) == 0xe0)
+		n = 3, cp = *c & 0x0f;
+	else if ((*c & 0xf8) == 0xf0)
+		n = 4, cp = *c & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((c[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (c[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and beyond U+10FFFF are not UTF-8 */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 static void json_string(FILE *f, const char *s)
 {
-	const unsigned char *c;
+	const unsigned char *c = (const unsigned char *)s;
+	int n;
 
 	fputc('"', f);
-	for (c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c < 0x20 || *c == 0x7f)
-			fprintf(f, "\\u%04x", *c);
-		else
-			fputc(*c, f);
+	while (*c) {
+		n = utf8_len(c);
+		if (!n) {
+			fputs("\\ufffd", f);
+			c++;
+		} else if (*c == '"' || *c == '\\') {
+			fprintf(f, "\\%c", *c++);
+		} else if (*c < 0x20 || *c == 0x7f) {
+			fprintf(f, "\\u%04x", *c++);
+		} else {
+			fwrite(c, 1, n, f);
+			c += n;
+		}
 	}
 	fputc('"', f);
 }

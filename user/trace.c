@@ -14,6 +14,7 @@
 #include <linux/types.h>
 #include "taskmem.h"
 #include "taskmem.skel.h"
+#include "creds.h"
 #include "errors.h"
 #include "procfs.h"
 #include "report.h"
@@ -29,7 +30,7 @@ static int fork_root(struct tracer *t, const struct trace_opts *o)
 {
 	int err;
 
-	err = launch_prepare(&t->child, o->cmd, &t->orig_mask);
+	err = launch_prepare(&t->child, o->cmd, &t->orig_mask, &t->cred);
 	if (err) {
 		tm_err("cannot start '%s': %s", o->cmd[0], strerror(-err));
 		return err;
@@ -59,6 +60,7 @@ static int start_root(struct tracer *t, const struct trace_opts *o)
 {
 	struct tree_state *tree = &t->skel->bss->tree;
 	struct proc_info root = {};
+	enum launch_stage stage;
 	int err;
 
 	t->t0_ns = tracer_now_ns();
@@ -79,7 +81,12 @@ static int start_root(struct tracer *t, const struct trace_opts *o)
 	tree->threads = tree->peak_threads = 1;
 	tree->procs_total = tree->threads_total = 1;
 
-	err = launch_release(&t->child);
+	err = launch_release(&t->child, &stage);
+	if (err && stage == LAUNCH_CRED) {
+		tm_err("cannot run '%s' as user %s: %s", o->cmd[0],
+		       t->cred.user, strerror(-err));
+		return TM_EXIT_FAIL;
+	}
 	if (err == -ENOENT) {
 		tm_err("cannot run '%s': command not found", o->cmd[0]);
 		return TM_EXIT_NOTFOUND;
@@ -137,6 +144,7 @@ static void handle_signals(struct tracer *t, const struct trace_opts *o)
 		if (si.ssi_code == SI_USER || si.ssi_signo == SIGTERM ||
 		    si.ssi_signo == SIGHUP)
 			kill(t->child.pid, si.ssi_signo);
+		t->got_signal = si.ssi_signo;
 	}
 }
 
@@ -296,12 +304,21 @@ static int prepare(struct tracer *t, const struct trace_opts *o)
 {
 	int err;
 
+	char why[128];
+
 	if (o->npids && attach_check_targets(o))
 		return TM_EXIT_USAGE;
+	if (o->cmd && creds_resolve(o->user, o->as_root, &t->cred, why,
+				    sizeof(why))) {
+		tm_err("%s", why);
+		return TM_EXIT_USAGE;
+	}
 	if (tracer_check_environment())
 		return TM_EXIT_FAIL;
 	/* before anything runs, so a bad path wastes no run */
 	err = output_open(&t->out, o->output);
+	if (!err && t->cred.drop)
+		err = output_chown(&t->out, t->cred.uid, t->cred.gid);
 	if (err) {
 		tm_err("cannot write report to '%s': %s", o->output,
 		       strerror(-err));
@@ -349,6 +366,9 @@ int cmd_trace(int argc, char **argv)
 	if (run_loop(&t, &o) || finish_report(&t, &o))
 		goto cleanup;
 	ret = o.cmd ? t.report.exit_code : TM_EXIT_OK;
+	/* a signal taskmem passed on is taskmem's exit status too */
+	if (t.got_signal)
+		ret = 128 + t.got_signal;
 cleanup:
 	tracer_close(&t);
 	return ret;

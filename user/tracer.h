@@ -32,6 +32,7 @@ struct tracer {
 	struct tm_report report;
 	struct output out;
 	struct cgroup_check cg;
+	struct launch_cred cred;
 	sigset_t orig_mask;
 	int sfd;
 	int epfd;
@@ -39,7 +40,8 @@ struct tracer {
 	int root_status;
 	struct rusage root_ru;
 	enum tm_stop stop;
-	int stop_signal;
+	int stop_signal;	/* -p: what stopped tracing */
+	int got_signal;		/* command: the last one passed on */
 	uint64_t t0_ns;
 	uint64_t end_ns;
 };

@@ -2,212 +2,15 @@
 # Integration test: trace the workloads in tools/ under taskmem and check the
 # numbers of its JSON report against the memory shapes we know they have.
 #
-# Run from the repository root, as root. Environment:
-#   TASKMEM  taskmem binary (default build/taskmem)
-#   TOOLS    directory of the built tools (default build/tools)
-#   CI       "true" turns "cannot run here" into a failure instead of a skip
-#
-# One line per check, "ok   - ..." or "FAIL - ...", with the measured figure
-# and the expectation so they can be quoted; the last line is the count.
+# Run from the repository root, as root. The environment (TASKMEM, TOOLS, CI)
+# and the output lines are described in lib.sh.
 set -u
 
-TASKMEM=${TASKMEM:-build/taskmem}
-TOOLS=${TOOLS:-build/tools}
-M=1048576
-# far above any case here; it only keeps a hung taskmem from hanging CI
-RUN_TIMEOUT=60
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-passed=0
-failed=0
-tmp=
+# the file case's directory (see main)
 filedir=
-report=
-status=
-
-# Root process: the row marked "root", or else the one whose parent is not
-# traced. Children are the rest.
-# shellcheck disable=SC2016 # $pids and $r are jq variables
-JQ_DEFS='
-def root: [.processes[].pid] as $pids
-	| first((.processes[] | select(.root == true)),
-		(.processes[] | select(.ppid as $pp | $pids | any(.[]; . == $pp) | not)));
-def others: root.pid as $r | [.processes[] | select(.pid != $r)];
-'
-
-cleanup() {
-	[[ -n $tmp ]] && rm -rf "$tmp"
-	[[ -n $filedir && $filedir != "$tmp" ]] && rm -rf "$filedir"
-}
-
-summary() {
-	echo "$passed passed, $failed failed"
-}
-
-result() { # OK NAME MEASURED EXPECTED
-	if (($1)); then
-		printf 'ok   - %s: %s (expected %s)\n' "$2" "$3" "$4"
-		passed=$((passed + 1))
-	else
-		printf 'FAIL - %s: %s (expected %s)\n' "$2" "$3" "$4"
-		failed=$((failed + 1))
-	fi
-}
-
-is_int() {
-	[[ $1 =~ ^-?[0-9]+$ ]]
-}
-
-is_number() {
-	[[ $1 =~ ^[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]]
-}
-
-mib() {
-	awk -v b="$1" 'BEGIN { printf "%.2f MiB", b / 1048576 }'
-}
-
-# fmt KIND VALUE: a bound as shown in the expectation
-fmt() {
-	if [[ $1 == bytes ]] && is_int "$2"; then
-		mib "$2"
-	else
-		printf '%s' "$2"
-	fi
-}
-
-# shown KIND VALUE: a measured figure, exact bytes included
-shown() {
-	if [[ $1 == bytes ]] && is_int "$2"; then
-		printf '%s (%s)' "$(mib "$2")" "$2"
-	else
-		printf '%s' "$2"
-	fi
-}
-
-# expect_range NAME KIND VALUE LO HI: integer bounds, inclusive; either may
-# be empty for no bound, and HI may be written "<N" to exclude N.
-expect_range() {
-	local name=$1 kind=$2 v=$3 lo=$4 hi=$5
-	local hi_n=${5#<} close=']' hi_op='<=' want ok=1 b
-
-	if [[ $hi == '<'* ]]; then
-		close=')'
-		hi_op='<'
-	fi
-	if [[ -n $lo && $lo == "$hi" ]]; then
-		want="== $(fmt "$kind" "$lo")"
-	elif [[ -n $lo && -n $hi ]]; then
-		want="[$(fmt "$kind" "$lo"), $(fmt "$kind" "$hi_n")$close"
-	elif [[ -n $lo ]]; then
-		want=">= $(fmt "$kind" "$lo")"
-	else
-		want="$hi_op $(fmt "$kind" "$hi_n")"
-	fi
-
-	is_int "$v" || ok=0
-	for b in "$lo" "$hi_n"; do
-		[[ -z $b ]] || is_int "$b" || ok=0
-	done
-	if ((ok)) && [[ -n $lo ]] && ((v < lo)); then
-		ok=0
-	fi
-	if ((ok)) && [[ -n $hi ]]; then
-		if [[ $hi_op == '<' ]]; then
-			((v < hi_n)) || ok=0
-		else
-			((v <= hi_n)) || ok=0
-		fi
-	fi
-	result "$ok" "$name" "$(shown "$kind" "$v")" "$want"
-}
-
-equals() { # NAME VALUE WANT
-	expect_range "$1" int "$2" "$3" "$3"
-}
-
-bytes_range() { # NAME VALUE LO HI
-	expect_range "$1" bytes "$2" "$3" "$4"
-}
-
-equals_str() { # NAME VALUE WANT
-	local ok=0
-
-	[[ $2 == "$3" ]] && ok=1
-	result "$ok" "$1" "$2" "$3"
-}
-
-# close_to NAME KIND VALUE REF_NAME REF PERCENT MIN_TOLERANCE: |VALUE - REF|
-# may be PERCENT % of REF, or MIN_TOLERANCE if that is larger
-close_to() {
-	local name=$1 kind=$2 v=$3 ref_name=$4 ref=$5 pct=$6 min=$7
-	local ok=0 tol diff want
-
-	if ! is_int "$ref"; then
-		result 0 "$name" "$(shown "$kind" "$v")" "$ref_name, which is $ref"
-		return
-	fi
-	tol=$((ref * pct / 100))
-	((tol < min)) && tol=$min
-	want="$ref_name $(fmt "$kind" "$ref") +- $(fmt "$kind" "$tol")"
-	if is_int "$v"; then
-		diff=$((v - ref))
-		((diff < 0)) && diff=$((-diff))
-		((diff <= tol)) && ok=1
-	fi
-	result "$ok" "$name" "$(shown "$kind" "$v")" "$want"
-}
-
-seconds_at_least() { # NAME VALUE MIN
-	local ok=0
-
-	is_number "$2" && awk -v v="$2" -v m="$3" 'BEGIN { exit !(v + 0 >= m + 0) }' &&
-		ok=1
-	result "$ok" "$1" "$2 s" ">= $3 s"
-}
-
-# val FILTER: one value from the current report, "missing" when there is none
-val() {
-	local out
-
-	out=$(jq -r "$JQ_DEFS $1" "$report" 2>/dev/null) || out=
-	printf '%s\n' "${out:-missing}"
-}
-
-# trace NAME [TASKMEM OPTIONS] -- CMD ARGS...: runs CMD under taskmem, the
-# report in $tmp/NAME.json, output in $tmp/NAME.out and $tmp/NAME.err;
-# taskmem's exit status in $status.
-trace() {
-	local name=$1
-
-	shift
-	timeout -k 5 "$RUN_TIMEOUT" "$TASKMEM" trace --format json \
-		-o "$tmp/$name.json" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-	status=$?
-}
-
-expect_status() { # NAME WANT
-	equals "$1: taskmem exit status" "$status" "$2"
-	if [[ $status != "$2" ]]; then
-		((status == 124)) && echo "#   timed out after ${RUN_TIMEOUT}s"
-		sed -n '1,5s/^/#   /p' "$tmp/$1.err"
-	fi
-}
-
-# run NAME WANT_STATUS [TASKMEM OPTIONS] -- CMD ARGS...: trace, check the
-# exit status and make the report current for val(); returns 1 when no
-# JSON report was written, as nothing else can be checked then.
-run() {
-	local name=$1 want=$2
-
-	shift 2
-	trace "$name" "$@"
-	expect_status "$name" "$want"
-	report=$tmp/$name.json
-	if ! jq -e 'type == "object"' "$report" >/dev/null 2>&1; then
-		result 0 "$name: json report" "missing or not a JSON object" \
-			"a JSON object in $name.json"
-		return 1
-	fi
-}
 
 # the grandchild pid that "memshape daemon" prints on stdout
 daemon_pid() {
@@ -372,37 +175,17 @@ case_threads() {
 
 # Everything a run needs; false (after saying why) when the test cannot run.
 preflight() {
-	local ok=0 f
-
-	if [[ $(id -u) != 0 ]]; then
-		if [[ ${CI:-} == true ]]; then
-			result 0 "preflight: user" "uid $(id -u)" "root (CI=true)"
-		else
-			echo "skip - test_trace.sh: not root: run as root to trace with BPF"
-		fi
-		return 1
-	fi
-	for f in "$TASKMEM" "$TOOLS/memshape" "$TOOLS/demo-threads"; do
-		[[ -x $f ]] || { result 0 "preflight: $f" "missing" "executable (make)"; ok=1; }
-	done
-	command -v jq >/dev/null || { result 0 "preflight: jq" "missing" "installed"; ok=1; }
-	return $ok
+	need_root test_trace.sh &&
+		need_tools "$TASKMEM" "$TOOLS/memshape" "$TOOLS/demo-threads"
 }
 
 main() {
-	trap cleanup EXIT
-	trap 'exit 130' INT TERM
-
-	if ! preflight; then
-		summary
-		((failed)) && exit 1
-		exit 0
-	fi
-	tmp=$(mktemp -d /tmp/taskmem-test.XXXXXX) || exit 1
+	start preflight
 	# file pages on tmpfs are shmem: the file case needs a real filesystem
 	filedir=$tmp
 	if [[ $(stat -f -c %T "$tmp") == tmpfs ]]; then
 		filedir=$(mktemp -d /var/tmp/taskmem-test.XXXXXX) || exit 1
+		scratch+=("$filedir")
 	fi
 
 	case_anon
@@ -418,8 +201,7 @@ main() {
 	case_exec_failures
 	case_threads
 
-	summary
-	((failed == 0))
+	finish
 }
 
 main "$@"
