@@ -102,8 +102,8 @@ struct tree_state {
 	__s64 peak_vm;
 	__s64 pgtables;		/* bytes */
 	__s64 peak_pgtables;
-	__s64 footprint;	/* bytes: RSS + kernel memory */
-	__s64 peak_footprint;
+	__s64 kmem;		/* bytes: kernel memory (footprint - RSS) */
+	__s64 peak_footprint;	/* bytes: of RSS + kmem */
 	__s64 threads;
 	__s64 peak_threads;
 	__s64 procs;

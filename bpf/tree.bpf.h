@@ -114,6 +114,22 @@ static __always_inline void tree_add_procs(__s64 n)
  * pending delta. percpu_counter_read() alone can lag by up to
  * batch * nr_cpus pages, too much for exact peaks on large machines.
  */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+/*
+ * A CPU's s32 delta, read through an untrusted typed pointer: a plain
+ * load guarded by the exception table, far cheaper than a probe_read
+ * helper call. refcount_struct is just a named struct holding an int.
+ */
+static __always_inline __s32 cpu_delta(__u64 addr)
+{
+	struct refcount_struct *d;
+
+	d = bpf_rdonly_cast((void *)addr,
+			    bpf_core_type_id_kernel(struct refcount_struct));
+	return d->refs.counter;
+}
+
 static __always_inline __s64 counter_sum(struct percpu_counter *pc)
 {
 	__s64 sum = pc->count;
@@ -123,13 +139,9 @@ static __always_inline __s64 counter_sum(struct percpu_counter *pc)
 	if (!cpu_off_ready && !load_cpu_offsets())
 		return sum > 0 ? sum : 0;
 	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
-		__s32 d;
-
 		if (cpu >= nr_cpus)
 			break;
-		if (!bpf_probe_read_kernel(&d, sizeof(d),
-					   (void *)(deltas + cpu_off[cpu])))
-			sum += d;
+		sum += cpu_delta(deltas + cpu_off[cpu]);
 	}
 	return sum > 0 ? sum : 0;
 }
@@ -155,13 +167,27 @@ static __always_inline __s64 mm_rss(struct mm_state *m)
 	       m->cur[TM_SHMEMPAGES];
 }
 
-/* Footprint (RSS + kernel memory) of m and of the tree changed by bytes. */
-static __always_inline void footprint_add(struct mm_state *m, __s64 bytes)
+/*
+ * Per-mm peaks are plain stores: only threads of one mm race on them, and
+ * such a race can lose at most the concurrent change (a page), where an
+ * atomic on every fault would cost more than the rest of the hot path.
+ */
+static __always_inline void fold_max(__s64 *into, __s64 val)
 {
-	__s64 total = __sync_fetch_and_add(&tree.footprint, bytes) + bytes;
+	if (val > *into)
+		*into = val;
+}
 
-	peak_raise(&tree.peak_footprint, total);
-	peak_raise(&m->peak_footprint, (mm_rss(m) << page_shift) + m->kmem);
+/*
+ * The tree's footprint is its RSS plus its kernel memory, kept apart so
+ * that a fault (which changes RSS only) costs no extra atomic sum.
+ */
+static __always_inline void footprint_check(struct mm_state *m, __s64 rss_pages)
+{
+	__s64 kmem = *(volatile __s64 *)&tree.kmem;
+
+	peak_raise(&tree.peak_footprint, (rss_pages << page_shift) + kmem);
+	fold_max(&m->peak_footprint, (mm_rss(m) << page_shift) + m->kmem);
 }
 
 /*
@@ -195,17 +221,17 @@ static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
 		m->snap_val = rss;
 		m->snap_gen = total;
 	}
-	peak_raise(&m->peak_rss, rss);
-	footprint_add(m, delta << page_shift);
+	fold_max(&m->peak_rss, rss);
+	footprint_check(m, total);
 	switch (member) {
 	case TM_FILEPAGES:
-		peak_raise(&m->peak_file, val);
+		fold_max(&m->peak_file, val);
 		break;
 	case TM_ANONPAGES:
-		peak_raise(&m->peak_anon, val);
+		fold_max(&m->peak_anon, val);
 		break;
 	case TM_SHMEMPAGES:
-		peak_raise(&m->peak_shmem, val);
+		fold_max(&m->peak_shmem, val);
 		break;
 	}
 }
@@ -223,8 +249,10 @@ static __always_inline void mm_set_kmem(struct mm_state *m, __s64 kmem)
 {
 	__s64 old = __sync_lock_test_and_set(&m->kmem, kmem);
 
-	if (old != kmem)
-		footprint_add(m, kmem - old);
+	if (old == kmem)
+		return;
+	__sync_fetch_and_add(&tree.kmem, kmem - old);
+	footprint_check(m, *(volatile __s64 *)&tree.rss);
 }
 
 static __always_inline void mm_set_pgtables(struct mm_state *m, __s64 bytes)
@@ -237,7 +265,7 @@ static __always_inline void mm_set_pgtables(struct mm_state *m, __s64 bytes)
 	total = __sync_fetch_and_add(&tree.pgtables, bytes - old) +
 		(bytes - old);
 	peak_raise(&tree.peak_pgtables, total);
-	peak_raise(&m->peak_pgtables, bytes);
+	fold_max(&m->peak_pgtables, bytes);
 }
 
 /* Threads or processes on m changed by n. */
@@ -259,7 +287,7 @@ static __always_inline void mm_set_vm(struct mm_state *m, __s64 vm)
 		return;
 	total = __sync_fetch_and_add(&tree.vm, vm - old) + (vm - old);
 	peak_raise(&tree.peak_vm, total);
-	peak_raise(&m->peak_vm, vm);
+	fold_max(&m->peak_vm, vm);
 }
 
 static __always_inline void mm_sync_counter(struct mm_state *m,
@@ -310,12 +338,6 @@ static __always_inline void mm_zero(struct mm_state *m)
 	mm_set_vm(m, 0);
 	mm_set_pgtables(m, 0);
 	mm_set_kmem(m, 0);
-}
-
-static __always_inline void fold_max(__s64 *into, __s64 val)
-{
-	if (val > *into)
-		*into = val;
 }
 
 static __always_inline void proc_fold_peaks(struct proc_info *p,

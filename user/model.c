@@ -260,7 +260,7 @@ void model_finish(struct tm_report *r, const struct tree_state *t)
 	r->tree.processes_total = t->procs_total;
 	r->tree.threads_total = t->threads_total;
 	r->tree.cur_rss = pages(r, t->rss);
-	r->tree.cur_footprint = t->footprint > 0 ? t->footprint : 0;
+	r->tree.cur_footprint = pages(r, t->rss) + (t->kmem > 0 ? t->kmem : 0);
 	r->tree.cur_threads = t->threads > 0 ? t->threads : 0;
 	r->tree.cur_processes = t->procs > 0 ? t->procs : 0;
 	r->lost_procs = t->lost_procs;

@@ -651,7 +651,7 @@ static void test_current_figures(void **state)
 	add_mm(r, m);
 	memset(&t, 0, sizeof(t));
 	t.rss = 34;
-	t.footprint = 34 * PAGE + 8192;
+	t.kmem = 8192;
 	t.threads = 3;
 	t.procs = 1;
 	model_finish(r, &t);
