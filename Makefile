@@ -19,7 +19,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
 # Pure modules: no libbpf, linked alone into the unit tests.
-PURE := cli model report launch errors output kobj cgroup procfs creds
+PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot
 USER_OBJS := $(patsubst %,$(OUT)/user/%.o,$(PURE) tracer attach trace main)
 TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -73,6 +73,8 @@ $(OUT)/tests/test_%: tests/unit/test_%.c $(OUT)/user/%.o | $(OUT)/tests
 # test_report reads the JSON back with a real parser
 $(OUT)/tests/test_report: $(OUT)/user/model.o
 $(OUT)/tests/test_report: TEST_LDLIBS := -ljson-c
+# creds reads SUDO_UID and SUDO_GID with cli_parse_ulong
+$(OUT)/tests/test_creds: $(OUT)/user/cli.o
 
 # Every suite runs; the target fails at the end if any did.
 unit: $(UNIT_TESTS)

@@ -74,6 +74,8 @@ struct mm_state {
 	__s64 peak_footprint;	/* bytes */
 	__s64 snap_gen;
 	__s64 snap_val;
+	__s64 win_max_rss;	/* pages, since sample win_gen */
+	__u64 win_gen;
 	__u32 owner;
 	__s32 users;		/* processes on it */
 	__s32 tasks;		/* threads on it */
@@ -110,6 +112,10 @@ struct tree_state {
 	__s64 peak_procs;
 	__u64 procs_total;
 	__u64 threads_total;
+	/* timeline: maxima since the last sample; userspace resets them */
+	__s64 win_max_rss;
+	__s64 win_max_footprint;
+	__u64 win_gen;		/* bumped by userspace at each sample */
 	/* what could not be recorded */
 	__u64 lost_procs;	/* procs map full */
 	__u64 lost_mms;		/* mms map full */

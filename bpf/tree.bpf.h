@@ -12,6 +12,8 @@
 const volatile __u32 nr_cpus = 1;
 
 const volatile __u32 page_shift = 12;
+/* keep the since-last-sample maxima a timeline needs (dead code if not) */
+const volatile bool track_window = false;
 const volatile struct kobj_sizes ksize = {};
 
 /* Running sums and peaks of the tree; userspace reads them from .bss. */
@@ -188,6 +190,24 @@ static __always_inline void footprint_check(struct mm_state *m, __s64 rss_pages)
 
 	peak_raise(&tree.peak_footprint, (rss_pages << page_shift) + kmem);
 	fold_max(&m->peak_footprint, (mm_rss(m) << page_shift) + m->kmem);
+	if (track_window)
+		peak_raise(&tree.win_max_footprint,
+			   (rss_pages << page_shift) + kmem);
+}
+
+/* The timeline's maxima since the last sample, for the tree and for m. */
+static __always_inline void window_check(struct mm_state *m, __s64 total,
+					 __s64 rss)
+{
+	__u64 gen = *(volatile __u64 *)&tree.win_gen;
+
+	peak_raise(&tree.win_max_rss, total);
+	if (m->win_gen != gen) {
+		m->win_gen = gen;
+		m->win_max_rss = rss;
+	} else {
+		fold_max(&m->win_max_rss, rss);
+	}
 }
 
 /*
@@ -223,6 +243,8 @@ static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
 	}
 	fold_max(&m->peak_rss, rss);
 	footprint_check(m, total);
+	if (track_window)
+		window_check(m, total, rss);
 	switch (member) {
 	case TM_FILEPAGES:
 		fold_max(&m->peak_file, val);

@@ -45,9 +45,11 @@ static const char usage_text[] =
 	"       memshape exit CODE\n"
 	"       memshape kill SIG\n"
 	"       memshape fork-touch MIB_PARENT MIB_CHILD HOLD_MS\n"
-	"MIB is in MiB (1..65536; 0 allowed for fork-touch), HOLD_MS in\n"
-	"milliseconds (0..3600000, default 200), N 1..10000 for children and\n"
-	"1..1000000 for spawn, CODE 0..255, SIG a signal number.\n";
+	"       memshape hold-fork MIB_PARENT WAIT_MS MIB_CHILD HOLD_MS\n"
+	"MIB is in MiB (1..65536; 0 allowed for fork-touch and hold-fork),\n"
+	"HOLD_MS and WAIT_MS in milliseconds (0..3600000, default 200), N\n"
+	"1..10000 for children and 1..1000000 for spawn, CODE 0..255, SIG a\n"
+	"signal number.\n";
 
 static size_t page_size;
 /* volatile, so the page reads in map_file() cannot be optimised away */
@@ -633,6 +635,38 @@ static int cmd_fork_touch(int argc, char **argv)
 	return ret ? 1 : 0;
 }
 
+/*
+ * For attaching from outside: touch the parent's memory, say "ready" on
+ * stdout, wait WAIT_MS (the caller attaches then), and only then fork a
+ * child that touches its own, so the child is born after the attach.
+ */
+static int cmd_hold_fork(int argc, char **argv)
+{
+	long mib_parent = parse_mib(argv[0], 0);
+	long wait_ms = parse_ms(argv[1]);
+	long mib_child = parse_mib(argv[2], 0);
+	long ms = parse_ms(argv[3]);
+	char *p;
+	pid_t pid;
+	int ret;
+
+	(void)argc;
+	p = map_touch(mib_parent);
+	/* the caller may be reading a pipe or polling a file */
+	if (puts("ready") < 0 || fflush(stdout))
+		die("write to stdout");
+	hold(wait_ms);
+	pid = fork_or_die("child");
+	if (pid == 0) {
+		map_touch(mib_child);
+		hold(ms);
+		_exit(0);
+	}
+	ret = reap(pid);
+	unmap(p, mib_parent);
+	return ret ? 1 : 0;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -651,6 +685,7 @@ static const struct cmd {
 	{ "exit",	cmd_exit,	1, 1 },
 	{ "kill",	cmd_kill,	1, 1 },
 	{ "fork-touch",	cmd_fork_touch,	3, 3 },
+	{ "hold-fork",	cmd_hold_fork,	4, 4 },
 };
 
 int main(int argc, char **argv)

@@ -87,6 +87,7 @@ int attach_seed(struct tracer *t, const struct trace_opts *o)
 			return -errno;
 	}
 	t->t0_ns = tracer_now_ns();
+	t->report.t0_ns = t->t0_ns;
 	err = run_seed_iterator(t);
 	if (err) {
 		tm_err("cannot seed the running processes: %s", strerror(-err));

@@ -20,7 +20,13 @@ const char cli_trace_usage[] =
 	"  -d, --duration SECS    with -p: stop after SECS seconds\n"
 	"  -i, --interval SECS    print the current and peak table every SECS\n"
 	"  -o, --output FILE      write the report to FILE (default: stderr)\n"
-	"  -f, --format FORMAT    table (default) or json\n"
+	"  -f, --format FORMAT    table (default), json, csv or markdown\n"
+	"      --timeline FILE    write the tree's memory over time as CSV\n"
+	"      --per-process      add a timeline row per process to each sample\n"
+	"      --sample-ms N      timeline period in ms (default 10)\n"
+	"      --plot FILE        draw memory over time as an SVG chart\n"
+	"      --perfetto FILE    write a Chrome/Perfetto trace (JSON)\n"
+	"  -q, --quiet            no live status line on the terminal\n"
 	"  -l, --long             add the detail columns to the table\n"
 	"  -w, --wait-all         also wait for descendants that outlive COMMAND\n"
 	"      --cgroup-check     run COMMAND in a new memory cgroup and report\n"
@@ -112,20 +118,29 @@ static int parse_pids(const char *list, struct trace_opts *o, char *err,
 	return 0;
 }
 
-static int parse_format(const char *s, enum tm_format *f)
+int cli_parse_format(const char *s, enum tm_format *f)
 {
-	if (!strcmp(s, "table"))
-		*f = TM_FORMAT_TABLE;
-	else if (!strcmp(s, "json"))
-		*f = TM_FORMAT_JSON;
-	else
-		return -EINVAL;
-	return 0;
+	static const char *const names[] = {
+		[TM_FORMAT_TABLE] = "table",
+		[TM_FORMAT_JSON] = "json",
+		[TM_FORMAT_CSV] = "csv",
+		[TM_FORMAT_MARKDOWN] = "markdown",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*f = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 enum opt_id { OPT_PID, OPT_DURATION, OPT_INTERVAL, OPT_OUTPUT, OPT_FORMAT,
 	      OPT_LONG, OPT_WAIT_ALL, OPT_CGROUP, OPT_USER, OPT_AS_ROOT,
-	      OPT_MAX_PROCS, OPT_VERBOSE, OPT_HELP };
+	      OPT_TIMELINE, OPT_PER_PROCESS, OPT_SAMPLE_MS, OPT_PLOT,
+	      OPT_PERFETTO, OPT_QUIET, OPT_MAX_PROCS, OPT_VERBOSE, OPT_HELP };
 
 struct opt_def {
 	enum opt_id id;
@@ -145,6 +160,12 @@ static const struct opt_def opt_defs[] = {
 	{ OPT_CGROUP, 0, "cgroup-check", false },
 	{ OPT_USER, 0, "user", true },
 	{ OPT_AS_ROOT, 0, "as-root", false },
+	{ OPT_TIMELINE, 0, "timeline", true },
+	{ OPT_PER_PROCESS, 0, "per-process", false },
+	{ OPT_SAMPLE_MS, 0, "sample-ms", true },
+	{ OPT_PLOT, 0, "plot", true },
+	{ OPT_PERFETTO, 0, "perfetto", true },
+	{ OPT_QUIET, 'q', "quiet", false },
 	{ OPT_MAX_PROCS, 0, "max-procs", true },
 	{ OPT_VERBOSE, 'v', "verbose", false },
 	{ OPT_HELP, 'h', "help", false },
@@ -198,15 +219,32 @@ static int apply_opt(const struct opt_def *d, const char *name,
 				    name, val);
 		return 0;
 	case OPT_OUTPUT:
+	case OPT_TIMELINE:
+	case OPT_PLOT:
+	case OPT_PERFETTO:
 		if (!*val)
 			return fail(err, errlen, "empty file name for %s", name);
-		o->output = val;
+		*(d->id == OPT_OUTPUT ? &o->output :
+		  d->id == OPT_TIMELINE ? &o->timeline :
+		  d->id == OPT_PLOT ? &o->plot : &o->perfetto) = val;
+		return 0;
+	case OPT_PER_PROCESS:
+		o->per_process = true;
+		return 0;
+	case OPT_QUIET:
+		o->quiet = true;
+		return 0;
+	case OPT_SAMPLE_MS:
+		if (cli_parse_ulong(val, 1, TM_SAMPLE_MS_MAX, &o->sample_ms))
+			return fail(err, errlen,
+				    "invalid --sample-ms '%s' (expected 1 to %lu)",
+				    val, TM_SAMPLE_MS_MAX);
 		return 0;
 	case OPT_FORMAT:
-		if (parse_format(val, &o->format))
+		if (cli_parse_format(val, &o->format))
 			return fail(err, errlen,
-				    "invalid format '%s' (expected table or json)",
-				    val);
+				    "invalid format '%s' (expected table, json, "
+				    "csv or markdown)", val);
 		return 0;
 	case OPT_MAX_PROCS:
 		if (cli_parse_ulong(val, 16, TM_MAX_PROCS_LIMIT, &o->max_procs))
@@ -258,6 +296,8 @@ static int check_mode(const struct trace_opts *o, char *err, size_t errlen)
 		return fail(err, errlen,
 			    "--cgroup-check needs a command: a running "
 			    "process's past charges stay in its own cgroup");
+	if (o->per_process && !o->timeline)
+		return fail(err, errlen, "--per-process needs --timeline FILE");
 	if (o->user && o->as_root)
 		return fail(err, errlen,
 			    "give either --user or --as-root, not both");
@@ -307,5 +347,8 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 		o->cmd = argv + i;
 		o->cmd_argc = argc - i;
 	}
+	/* a timeline output without --sample-ms samples at the default */
+	if (!o->sample_ms && (o->timeline || o->plot || o->perfetto))
+		o->sample_ms = TM_SAMPLE_MS_DEFAULT;
 	return check_mode(o, err, errlen);
 }

@@ -9,12 +9,16 @@
 enum tm_format {
 	TM_FORMAT_TABLE,
 	TM_FORMAT_JSON,
+	TM_FORMAT_CSV,
+	TM_FORMAT_MARKDOWN,
 };
 
 #define TM_MAX_PROCS_DEFAULT 65536UL
 #define TM_MAX_TARGETS 64
 #define TM_PID_MAX_LIMIT 4194304UL	/* the kernel's PID_MAX_LIMIT */
 #define TM_SECONDS_MAX 31536000.0	/* a year */
+#define TM_SAMPLE_MS_DEFAULT 10UL
+#define TM_SAMPLE_MS_MAX 60000UL
 #define TM_MAX_PROCS_LIMIT (1UL << 22)
 
 struct trace_opts {
@@ -26,6 +30,12 @@ struct trace_opts {
 	bool cgroup_check;
 	bool as_root;		/* --as-root: keep root for the command */
 	const char *user;	/* --user NAME */
+	const char *timeline;	/* --timeline FILE.csv */
+	const char *plot;	/* --plot FILE.svg */
+	const char *perfetto;	/* --perfetto FILE.json */
+	bool per_process;	/* --per-process: timeline rows per process */
+	bool quiet;		/* -q: no live status line */
+	unsigned long sample_ms; /* 0: no sampling */
 	unsigned long max_procs;
 	int pids[TM_MAX_TARGETS]; /* -p: processes to attach to */
 	int npids;
@@ -51,6 +61,9 @@ int cli_parse_ulong(const char *s, unsigned long min, unsigned long max,
 
 /* Whole-string decimal seconds in (0, TM_SECONDS_MAX]; 0 or -EINVAL. */
 int cli_parse_seconds(const char *s, double *out);
+
+/* Parse a --format name; 0 or -EINVAL. */
+int cli_parse_format(const char *s, enum tm_format *f);
 
 extern const char cli_trace_usage[];
 

@@ -9,11 +9,15 @@
 #include "creds.h"
 
 static int from_passwd(const struct passwd *pw, gid_t gid,
-		       struct launch_cred *c)
+		       struct launch_cred *c, char *err, size_t errlen)
 {
 	if (strlen(pw->pw_name) >= sizeof(c->user) ||
-	    strlen(pw->pw_dir) >= sizeof(c->home))
-		return -ENAMETOOLONG;
+	    strlen(pw->pw_dir) >= sizeof(c->home)) {
+		snprintf(err, errlen,
+			 "user %.32s... has a name or home directory too long "
+			 "to switch to", pw->pw_name);
+		return -EINVAL;
+	}
 	c->drop = true;
 	c->uid = pw->pw_uid;
 	c->gid = gid;
@@ -39,7 +43,7 @@ int creds_resolve(const char *user, int as_root, struct launch_cred *c,
 				 user);
 			return -EINVAL;
 		}
-		return from_passwd(pw, pw->pw_gid, c);
+		return from_passwd(pw, pw->pw_gid, c, err, errlen);
 	}
 	if (!suid)
 		return 0;
@@ -57,5 +61,5 @@ int creds_resolve(const char *user, int as_root, struct launch_cred *c,
 		snprintf(err, errlen, "no user with SUDO_UID %lu", uid);
 		return -EINVAL;
 	}
-	return from_passwd(pw, gid, c);
+	return from_passwd(pw, gid, c, err, errlen);
 }

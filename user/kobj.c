@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "kobj.h"
 
@@ -12,6 +14,34 @@ const struct kobj_cache_name kobj_caches[KOBJ_NR] = {
 	[KOBJ_FILES] = { "files_cache", "files_struct" },
 };
 
+/* "name active num objsize ...": the name and objsize of one line. */
+static int parse_line(const char *line, size_t len, char *name,
+		      size_t namelen, uint64_t *objsize)
+{
+	char buf[256], *tok, *save, *end;
+	int field = 0;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	for (tok = strtok_r(buf, " \t", &save); tok && field < 4;
+	     tok = strtok_r(NULL, " \t", &save), field++) {
+		if (field == 0) {
+			snprintf(name, namelen, "%s", tok);
+			continue;
+		}
+		/* counts are plain decimal: no sign, no junk */
+		if (*tok < '0' || *tok > '9')
+			return -EINVAL;
+		errno = 0;
+		*objsize = strtoull(tok, &end, 10);
+		if (errno || *end)
+			return -EINVAL;
+	}
+	return field == 4 ? 0 : -EINVAL;
+}
+
 int kobj_parse_slabinfo(const char *text, uint64_t objsize[KOBJ_NR])
 {
 	const char *line = text;
@@ -20,12 +50,11 @@ int kobj_parse_slabinfo(const char *text, uint64_t objsize[KOBJ_NR])
 	memset(objsize, 0, sizeof(uint64_t) * KOBJ_NR);
 	while (line && *line) {
 		const char *next = strchr(line, '\n');
+		size_t len = next ? (size_t)(next - line) : strlen(line);
 		char name[64];
-		unsigned long active, num, size;
+		uint64_t size;
 
-		/* "name active_objs num_objs objsize ..." */
-		if (sscanf(line, "%63s %lu %lu %lu", name, &active, &num,
-			   &size) == 4) {
+		if (!parse_line(line, len, name, sizeof(name), &size)) {
 			for (i = 0; i < KOBJ_NR; i++) {
 				if (strcmp(name, kobj_caches[i].slab) ||
 				    objsize[i])

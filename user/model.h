@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include "taskmem.h"
 #include "cgroup.h"
+#include "timeline.h"
 
 struct tm_proc {
 	uint32_t pid;
@@ -95,6 +96,8 @@ struct tm_report {
 	uint64_t t0_ns;		/* bpf_ktime of the root's start */
 	struct kobj_sizes ksize; /* kernel objects charged, in bytes */
 	struct cgroup_peaks cgroup; /* the kernel's own peaks (--cgroup-check) */
+	const struct timeline *timeline; /* when sampled, else NULL */
+	unsigned long sample_ms;
 	struct tm_hwm *hwm;	/* VmHWM of attached processes */
 	size_t nhwm;
 	size_t hwm_cap;

@@ -119,16 +119,26 @@ static int name_unnamed(struct output *o)
 	char proc[64];
 	int fd = fileno(o->f);
 
+	int try;
+
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	free(o->tmp);
-	if (asprintf(&o->tmp, "%s.%d.tmp", o->path, (int)getpid()) < 0) {
-		o->tmp = NULL;
-		return -ENOMEM;
+	/* a name left by an earlier, killed run is not ours: try another */
+	for (try = 0; try < 100; try++) {
+		free(o->tmp);
+		if (asprintf(&o->tmp, "%s.%d.%d.tmp", o->path, (int)getpid(),
+			     try) < 0) {
+			o->tmp = NULL;
+			return -ENOMEM;
+		}
+		if (!linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp,
+			    AT_SYMLINK_FOLLOW)) {
+			o->unnamed = false;
+			return 0;
+		}
+		if (errno != EEXIST)
+			return -errno;
 	}
-	if (linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW))
-		return -errno;
-	o->unnamed = false;
-	return 0;
+	return -EEXIST;
 }
 
 int output_commit(struct output *o)

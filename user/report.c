@@ -50,6 +50,7 @@ enum col_kind {
 /* A table column: where its value is in a process row and in TOTAL. */
 struct column {
 	const char *title;
+	const char *key;	/* in JSON and CSV */
 	enum col_kind kind;
 	bool detail;	/* only with --long */
 	bool of_mm;	/* the mm's figure: "-" for a process sharing one */
@@ -57,31 +58,56 @@ struct column {
 	size_t tree_off;
 };
 
-#define COL(t, k, d, m, pf, tf) \
-	{ t, k, d, m, offsetof(struct tm_proc, pf), offsetof(struct tm_tree, tf) }
+#define COL(t, key, k, d, m, pf, tf) \
+	{ t, key, k, d, m, offsetof(struct tm_proc, pf), \
+	  offsetof(struct tm_tree, tf) }
 
 static const struct column columns[] = {
-	COL("FOOTPRINT", COL_BYTES, false, true, peak_footprint, peak_footprint),
-	COL("PEAK_RSS", COL_BYTES, false, true, peak_rss, peak_rss),
-	COL("ANON", COL_BYTES, true, true, peak_anon, peak_anon),
-	COL("FILE", COL_BYTES, true, true, peak_file, peak_file),
-	COL("SHMEM", COL_BYTES, true, true, peak_shmem, peak_shmem),
-	COL("PGTABLES", COL_BYTES, false, true, peak_pgtables, peak_pgtables),
-	COL("KSTACK", COL_BYTES, false, false, peak_kstack, peak_kstack),
-	COL("TASK_STRUCT", COL_BYTES, true, false, peak_task_struct,
-	    peak_task_struct),
-	COL("PEAK_VM", COL_BYTES, true, true, peak_vm, peak_vm),
-	COL("THREADS", COL_COUNT, false, false, peak_threads, peak_threads),
-	COL("AT_PEAK", COL_BYTES, false, false, rss_at_tree_peak, peak_rss),
-	COL("MINFLT", COL_COUNT, true, false, min_flt, minor_faults),
-	COL("MAJFLT", COL_COUNT, true, false, maj_flt, major_faults),
+	COL("FOOTPRINT", "peak_footprint_bytes", COL_BYTES, false, true,
+	    peak_footprint, peak_footprint),
+	COL("PEAK_RSS", "peak_rss_bytes", COL_BYTES, false, true, peak_rss,
+	    peak_rss),
+	COL("ANON", "peak_anon_bytes", COL_BYTES, true, true, peak_anon,
+	    peak_anon),
+	COL("FILE", "peak_file_bytes", COL_BYTES, true, true, peak_file,
+	    peak_file),
+	COL("SHMEM", "peak_shmem_bytes", COL_BYTES, true, true, peak_shmem,
+	    peak_shmem),
+	COL("PGTABLES", "peak_pgtables_bytes", COL_BYTES, false, true,
+	    peak_pgtables, peak_pgtables),
+	COL("KSTACK", "peak_kstack_bytes", COL_BYTES, false, false,
+	    peak_kstack, peak_kstack),
+	COL("TASK_STRUCT", "peak_task_struct_bytes", COL_BYTES, true, false,
+	    peak_task_struct, peak_task_struct),
+	COL("PEAK_VM", "peak_vm_bytes", COL_BYTES, true, true, peak_vm,
+	    peak_vm),
+	COL("THREADS", "peak_threads", COL_COUNT, false, false, peak_threads,
+	    peak_threads),
+	COL("AT_PEAK", "rss_at_tree_peak_bytes", COL_BYTES, false, false,
+	    rss_at_tree_peak, peak_rss),
+	COL("MINFLT", "minor_faults", COL_COUNT, true, false, min_flt,
+	    minor_faults),
+	COL("MAJFLT", "major_faults", COL_COUNT, true, false, maj_flt,
+	    major_faults),
 };
 
 #define NR_COLUMNS (sizeof(columns) / sizeof(columns[0]))
 
-/* Cell widths of one table: the data's, the title's, a shared-mm note's. */
-struct widths {
-	int w[NR_COLUMNS];
+static uint64_t proc_value(const struct tm_proc *p, const struct column *c)
+{
+	return *(const uint64_t *)((const char *)p + c->proc_off);
+}
+
+static uint64_t tree_value(const struct tm_tree *t, const struct column *c)
+{
+	return *(const uint64_t *)((const char *)t + c->tree_off);
+}
+
+/* How a table is laid out: aligned text, or a Markdown table. */
+struct layout {
+	bool markdown;
+	bool long_table;
+	int w[NR_COLUMNS];	/* aligned: the data's, title's or note's width */
 };
 
 static void shared_note(const struct tm_proc *p, char *buf, size_t len)
@@ -89,100 +115,131 @@ static void shared_note(const struct tm_proc *p, char *buf, size_t len)
 	snprintf(buf, len, "(mm of %" PRIu32 ")", p->shared_mm_with);
 }
 
-static void table_widths(const struct tm_report *r, struct widths *wd)
+static void table_layout(const struct tm_report *r, bool long_table,
+			 bool markdown, struct layout *lay)
 {
 	size_t i, j;
 	char note[32];
 
+	lay->markdown = markdown;
+	lay->long_table = long_table;
 	for (i = 0; i < NR_COLUMNS; i++) {
 		int title = (int)strlen(columns[i].title);
 
-		wd->w[i] = columns[i].kind == COL_BYTES ? 10 : 8;
-		if (title > wd->w[i])
-			wd->w[i] = title;
+		lay->w[i] = columns[i].kind == COL_BYTES ? 10 : 8;
+		if (title > lay->w[i])
+			lay->w[i] = title;
 	}
 	/* the note goes in the first column, FOOTPRINT */
 	for (j = 0; j < r->nprocs; j++) {
 		if (!r->procs[j].shared_mm_with)
 			continue;
 		shared_note(&r->procs[j], note, sizeof(note));
-		if ((int)strlen(note) > wd->w[0])
-			wd->w[0] = strlen(note);
+		if ((int)strlen(note) > lay->w[0])
+			lay->w[0] = strlen(note);
 	}
 }
 
-static void print_cell(FILE *f, const struct column *c, int width, uint64_t v)
+static bool shown(const struct layout *lay, size_t i)
+{
+	return lay->long_table || !columns[i].detail;
+}
+
+/* One cell; width < 0 aligns left. The first cell opens the line. */
+static void put(FILE *f, const struct layout *lay, bool first, int width,
+		const char *text)
+{
+	if (lay->markdown)
+		fprintf(f, "| %s ", text);
+	else
+		fprintf(f, "%s%*s", first ? "" : " ", width, text);
+}
+
+static void end_line(FILE *f, const struct layout *lay)
+{
+	fputs(lay->markdown ? "|\n" : "\n", f);
+}
+
+static void put_value(FILE *f, const struct layout *lay, size_t i,
+		      uint64_t v)
 {
 	char buf[32];
 
-	if (c->kind == COL_BYTES)
+	if (columns[i].kind == COL_BYTES)
 		report_human_bytes(v, buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "%" PRIu64, v);
-	fprintf(f, " %*s", width, buf);
+	put(f, lay, false, lay->w[i], buf);
 }
 
-static bool shown(size_t i, bool long_table)
-{
-	return long_table || !columns[i].detail;
-}
-
-static void table_header(FILE *f, const struct widths *wd, bool long_table)
+static void table_header(FILE *f, const struct layout *lay)
 {
 	size_t i;
 
-	fprintf(f, "%8s %8s %-16s", "PID", "PPID", "COMM");
+	put(f, lay, true, 8, "PID");
+	put(f, lay, false, 8, "PPID");
+	put(f, lay, false, -16, "COMM");
 	for (i = 0; i < NR_COLUMNS; i++)
-		if (shown(i, long_table))
-			fprintf(f, " %*s", wd->w[i], columns[i].title);
-	fprintf(f, " %7s\n", "EXIT");
+		if (shown(lay, i))
+			put(f, lay, false, lay->w[i], columns[i].title);
+	put(f, lay, false, 7, "EXIT");
+	end_line(f, lay);
+	if (!lay->markdown)
+		return;
+	fputs("|---:|---:|:---", f);
+	for (i = 0; i < NR_COLUMNS; i++)
+		if (shown(lay, i))
+			fputs("|---:", f);
+	fputs("|---:|\n", f);
 }
 
 static void table_row(FILE *f, const struct tm_proc *p,
-		      const struct widths *wd, bool long_table)
+		      const struct layout *lay)
 {
-	char note[32], exitbuf[16];
+	char note[32], buf[32];
 	bool first = true;
 	size_t i;
 
-	fprintf(f, "%8" PRIu32 " %8" PRIu32 " %-16s", p->pid, p->ppid, p->comm);
+	snprintf(buf, sizeof(buf), "%" PRIu32, p->pid);
+	put(f, lay, true, 8, buf);
+	snprintf(buf, sizeof(buf), "%" PRIu32, p->ppid);
+	put(f, lay, false, 8, buf);
+	put(f, lay, false, -16, p->comm);
 	/* a process on another's mm: that memory is in the owner's row */
 	shared_note(p, note, sizeof(note));
 	for (i = 0; i < NR_COLUMNS; i++) {
-		const struct column *c = &columns[i];
-
-		if (!shown(i, long_table))
+		if (!shown(lay, i))
 			continue;
-		if (p->shared_mm_with && c->of_mm)
-			fprintf(f, " %*s", wd->w[i], first ? note : "-");
+		if (p->shared_mm_with && columns[i].of_mm)
+			put(f, lay, false, lay->w[i], first ? note : "-");
 		else
-			print_cell(f, c, wd->w[i],
-				   *(const uint64_t *)((const char *)p +
-						       c->proc_off));
+			put_value(f, lay, i, proc_value(p, &columns[i]));
 		first = false;
 	}
 	if (p->alive)
-		snprintf(exitbuf, sizeof(exitbuf), "running");
+		snprintf(buf, sizeof(buf), "running");
 	else
-		snprintf(exitbuf, sizeof(exitbuf), "%d", p->exit_code);
-	fprintf(f, " %7s\n", exitbuf);
+		snprintf(buf, sizeof(buf), "%d", p->exit_code);
+	put(f, lay, false, 7, buf);
+	end_line(f, lay);
 }
 
 static void table_total(FILE *f, const struct tm_report *r,
-			const struct widths *wd, bool long_table)
+			const struct layout *lay)
 {
+	char buf[16] = "-";
 	size_t i;
 
-	fprintf(f, "%8s %8s %-16s", "TOTAL", "", "(simultaneous)");
+	put(f, lay, true, 8, "TOTAL");
+	put(f, lay, false, 8, "");
+	put(f, lay, false, -16, "(simultaneous)");
 	for (i = 0; i < NR_COLUMNS; i++)
-		if (shown(i, long_table))
-			print_cell(f, &columns[i], wd->w[i],
-				   *(const uint64_t *)((const char *)&r->tree +
-						       columns[i].tree_off));
+		if (shown(lay, i))
+			put_value(f, lay, i, tree_value(&r->tree, &columns[i]));
 	if (r->command)
-		fprintf(f, " %7d\n", r->exit_code);
-	else
-		fprintf(f, " %7s\n", "-");
+		snprintf(buf, sizeof(buf), "%d", r->exit_code);
+	put(f, lay, false, 7, buf);
+	end_line(f, lay);
 }
 
 /* Attached: peaks are since attach; the kernel knows the older peak. */
@@ -222,16 +279,17 @@ static void table_cgroup(FILE *f, const struct tm_report *r)
 	fprintf(f, "; taskmem's footprint: %s (%+.1f%%)\n", fp, diff);
 }
 
-void report_table(FILE *f, const struct tm_report *r, bool long_table)
+static void render_table(FILE *f, const struct tm_report *r, bool long_table,
+			 bool markdown)
 {
 	const struct tm_tree *t = &r->tree;
-	struct widths wd;
+	struct layout lay;
 	char buf[32];
 	size_t i;
 
-	fprintf(f, "taskmem: ");
+	fprintf(f, markdown ? "**taskmem**: `" : "taskmem: ");
 	print_command(f, r);
-	fprintf(f, "\n  ");
+	fprintf(f, markdown ? "`\n\n" : "\n  ");
 	if (r->command)
 		fprintf(f, "exit %d, ", r->exit_code);
 	else
@@ -240,11 +298,11 @@ void report_table(FILE *f, const struct tm_report *r, bool long_table)
 		   PRIu64 " threads (%" PRIu64 " at once)\n\n",
 		r->duration_s, t->processes_total, t->peak_processes,
 		t->threads_total, t->peak_threads);
-	table_widths(r, &wd);
-	table_header(f, &wd, long_table);
+	table_layout(r, long_table, markdown, &lay);
+	table_header(f, &lay);
 	for (i = 0; i < r->nprocs; i++)
-		table_row(f, &r->procs[i], &wd, long_table);
-	table_total(f, r, &wd, long_table);
+		table_row(f, &r->procs[i], &lay);
+	table_total(f, r, &lay);
 
 	if (r->command) {
 		report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
@@ -260,6 +318,47 @@ void report_table(FILE *f, const struct tm_report *r, bool long_table)
 			   " processes not tracked): figures are incomplete; "
 			   "raise --max-procs\n",
 			r->lost_events, r->lost_procs);
+}
+
+void report_table(FILE *f, const struct tm_report *r, bool long_table)
+{
+	render_table(f, r, long_table, false);
+}
+
+void report_markdown(FILE *f, const struct tm_report *r, bool long_table)
+{
+	render_table(f, r, long_table, true);
+}
+
+/* Every column, in bytes and counts, a row per process and TOTAL. */
+void report_csv(FILE *f, const struct tm_report *r)
+{
+	size_t i, j;
+
+	fputs("pid,ppid,comm", f);
+	for (i = 0; i < NR_COLUMNS; i++)
+		fprintf(f, ",%s", columns[i].key);
+	fputs(",shared_mm_with,alive_at_end,exit_code\n", f);
+	for (j = 0; j < r->nprocs; j++) {
+		const struct tm_proc *p = &r->procs[j];
+
+		fprintf(f, "%" PRIu32 ",%" PRIu32 ",", p->pid, p->ppid);
+		report_csv_string(f, p->comm);
+		for (i = 0; i < NR_COLUMNS; i++)
+			fprintf(f, ",%" PRIu64, proc_value(p, &columns[i]));
+		fprintf(f, ",%" PRIu32 ",%d,", p->shared_mm_with, p->alive);
+		if (!p->alive)
+			fprintf(f, "%d", p->exit_code);
+		fputc('\n', f);
+	}
+	fputs("TOTAL,,", f);
+	report_csv_string(f, "(simultaneous)");
+	for (i = 0; i < NR_COLUMNS; i++)
+		fprintf(f, ",%" PRIu64, tree_value(&r->tree, &columns[i]));
+	fputs(",0,0,", f);
+	if (r->command)
+		fprintf(f, "%d", r->exit_code);
+	fputc('\n', f);
 }
 
 void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
@@ -325,7 +424,18 @@ static int utf8_len(const unsigned char *c)
 	return n;
 }
 
-static void json_string(FILE *f, const char *s)
+void report_csv_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc((unsigned char)*s < 0x20 ? '?' : *s, f);
+	}
+	fputc('"', f);
+}
+
+void report_json_string(FILE *f, const char *s)
 {
 	const unsigned char *c = (const unsigned char *)s;
 	int n;
@@ -359,7 +469,7 @@ static void json_proc(FILE *f, const struct tm_proc *p, const char *sep)
 	json_u64(f, "pid", p->pid, ", ");
 	json_u64(f, "ppid", p->ppid, ", ");
 	fprintf(f, "\"comm\": ");
-	json_string(f, p->comm);
+	report_json_string(f, p->comm);
 	fprintf(f, ", ");
 	json_u64(f, "peak_rss_bytes", p->peak_rss, ", ");
 	json_u64(f, "peak_anon_bytes", p->peak_anon, ", ");
@@ -393,6 +503,32 @@ static void json_proc(FILE *f, const struct tm_proc *p, const char *sep)
 		fprintf(f, "\"end_s\": %.6f}%s\n", p->end_s, sep);
 }
 
+/* The kept samples, as rows of numbers under named columns. */
+static void json_timeline(FILE *f, const struct tm_report *r)
+{
+	const struct timeline *tl = r->timeline;
+	size_t i;
+
+	fprintf(f, "  \"timeline\": {\"sample_ms\": %lu, \"samples\": %"
+		   PRIu64 ", \"samples_per_point\": %zu,\n", r->sample_ms,
+		tl->samples, tl->merge);
+	fputs("    \"columns\": [\"time_s\", \"processes\", \"threads\", "
+	      "\"rss_bytes\", \"anon_bytes\", \"file_bytes\", \"shmem_bytes\", "
+	      "\"max_rss_bytes\", \"footprint_bytes\", \"max_footprint_bytes\", "
+	      "\"kernel_bytes\"],\n    \"points\": [", f);
+	for (i = 0; i < tl->n; i++) {
+		const struct tl_sample *s = &tl->s[i];
+
+		fprintf(f, "%s\n      [%.6f, %" PRIu64 ", %" PRIu64 ", %" PRIu64
+			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
+			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 "]",
+			i ? "," : "", s->t, s->processes, s->threads, s->rss,
+			s->anon, s->file, s->shmem, s->max_rss, s->footprint,
+			s->max_footprint, s->kmem);
+	}
+	fputs("]},\n", f);
+}
+
 void report_json(FILE *f, const struct tm_report *r)
 {
 	const struct tm_tree *t = &r->tree;
@@ -403,13 +539,13 @@ void report_json(FILE *f, const struct tm_report *r)
 	for (a = 0; a < r->command_argc; a++) {
 		if (a)
 			fprintf(f, ", ");
-		json_string(f, r->command[a]);
+		report_json_string(f, r->command[a]);
 	}
 	fprintf(f, "],\n  \"attached_pids\": [");
 	for (a = 0; a < r->ntargets; a++)
 		fprintf(f, "%s%d", a ? ", " : "", r->targets[a]);
 	fprintf(f, "],\n  \"stop_reason\": ");
-	json_string(f, r->stop_reason ? r->stop_reason : "");
+	report_json_string(f, r->stop_reason ? r->stop_reason : "");
 	if (r->command)
 		fprintf(f, ",\n  \"exit_code\": %d,\n", r->exit_code);
 	else
@@ -448,6 +584,8 @@ void report_json(FILE *f, const struct tm_report *r)
 	json_u64(f, "threads_total", t->threads_total, ", ");
 	json_u64(f, "minor_faults", t->minor_faults, ", ");
 	json_u64(f, "major_faults", t->major_faults, "},\n");
+	if (r->timeline)
+		json_timeline(f, r);
 	fprintf(f, "  \"processes\": [\n");
 	for (i = 0; i < r->nprocs; i++)
 		json_proc(f, &r->procs[i], i + 1 < r->nprocs ? "," : "");
@@ -457,10 +595,20 @@ void report_json(FILE *f, const struct tm_report *r)
 int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
 		 bool long_table)
 {
-	if (fmt == TM_FORMAT_JSON)
+	switch (fmt) {
+	case TM_FORMAT_JSON:
 		report_json(f, r);
-	else
+		break;
+	case TM_FORMAT_CSV:
+		report_csv(f, r);
+		break;
+	case TM_FORMAT_MARKDOWN:
+		report_markdown(f, r, long_table);
+		break;
+	case TM_FORMAT_TABLE:
 		report_table(f, r, long_table);
+		break;
+	}
 	if (fflush(f) || ferror(f))
 		return -EIO;
 	return 0;

@@ -13,6 +13,16 @@ void report_human_bytes(uint64_t bytes, char *buf, size_t len);
 /* long_table adds the detail columns (anon/file/shmem, VM, faults...). */
 void report_table(FILE *f, const struct tm_report *r, bool long_table);
 void report_json(FILE *f, const struct tm_report *r);
+/* The table as Markdown, for pasting into issues and READMEs. */
+void report_markdown(FILE *f, const struct tm_report *r, bool long_table);
+/* Every column in bytes, one line per process and TOTAL. */
+void report_csv(FILE *f, const struct tm_report *r);
+
+/* s as a CSV field: quoted, quotes doubled, control characters as '?'. */
+void report_csv_string(FILE *f, const char *s);
+
+/* s as a JSON string: quoted, escaped, invalid UTF-8 replaced. */
+void report_json_string(FILE *f, const char *s);
 
 /* -i: current and peak figures of the live tree, one block per call. */
 void report_interim(FILE *f, const struct tm_report *r, double elapsed_s);

@@ -64,6 +64,8 @@ static int start_root(struct tracer *t, const struct trace_opts *o)
 	int err;
 
 	t->t0_ns = tracer_now_ns();
+	/* exit records arrive from now on: their times count from here */
+	t->report.t0_ns = t->t0_ns;
 	root.pid = t->child.pid;
 	root.ppid = getpid();
 	root.threads = 1;
@@ -191,43 +193,120 @@ static void print_interim(struct tracer *t)
 	model_free(&r);
 }
 
-static int timeout_ms(uint64_t now, uint64_t deadline, uint64_t next_interim)
-{
-	uint64_t wake = now + 200000000ULL;
+/* A periodic job of the event loop. */
+struct ticker {
+	uint64_t period;	/* ns; 0: off */
+	uint64_t next;
+};
 
-	if (deadline && deadline < wake)
-		wake = deadline;
-	if (next_interim && next_interim < wake)
-		wake = next_interim;
-	return wake > now ? (int)((wake - now + 999999) / 1000000) : 0;
+static void ticker_start(struct ticker *k, uint64_t t0, double seconds)
+{
+	k->period = seconds * 1e9;
+	k->next = t0 + k->period;
+}
+
+static bool ticker_due(struct ticker *k, uint64_t now)
+{
+	if (!k->period || now < k->next)
+		return false;
+	k->next += k->period;
+	/* a slow round skips missed ticks rather than bursting */
+	if (k->next <= now)
+		k->next = now + k->period;
+	return true;
+}
+
+static void ticker_wake(const struct ticker *k, uint64_t *wake)
+{
+	if (k->period && k->next < *wake)
+		*wake = k->next;
+}
+
+static void take_sample(struct tracer *t)
+{
+	struct tl_sample s;
+	double t_s = (double)(tracer_now_ns() - t->t0_ns) / 1e9;
+
+	tracer_sample(t, t_s, &s, t->rec.per_process ? recorder_proc : NULL,
+		      &t->rec);
+	recorder_tree(&t->rec, &s);
+}
+
+/*
+ * The live status line on a terminal: one line redrawn in place, cleared
+ * before anything else is printed.
+ */
+static void status_line(struct tracer *t, bool clear)
+{
+	const struct tree_state *ts = &t->skel->bss->tree;
+	uint64_t page = t->report.page_size;
+	char rss[32], fp[32], peak[32], pfp[32];
+	int64_t kmem = ts->kmem > 0 ? ts->kmem : 0;
+
+	if (clear) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	report_human_bytes(ts->rss * page, rss, sizeof(rss));
+	report_human_bytes(ts->rss * page + kmem, fp, sizeof(fp));
+	report_human_bytes(ts->peak_rss * page, peak, sizeof(peak));
+	report_human_bytes(ts->peak_footprint, pfp, sizeof(pfp));
+	fprintf(stderr, "\r\033[K[%.1f s] %lld processes, %lld threads; RSS %s "
+			"(peak %s), footprint %s (peak %s)",
+		(double)(tracer_now_ns() - t->t0_ns) / 1e9,
+		(long long)ts->procs, (long long)ts->threads, rss, peak, fp,
+		pfp);
+	fflush(stderr);
 }
 
 static int run_loop(struct tracer *t, const struct trace_opts *o)
 {
-	uint64_t interval = o->interval_s * 1e9, next_interim = 0, deadline = 0;
+	struct ticker interim = {}, sample = {}, status = {};
 	struct epoll_event ev[4];
-	uint64_t now;
+	uint64_t deadline = 0, now, wake;
+	bool live = !o->quiet && isatty(STDERR_FILENO);
 
 	if (o->duration_s > 0)
 		deadline = t->t0_ns + (uint64_t)(o->duration_s * 1e9);
-	if (interval)
-		next_interim = t->t0_ns + interval;
+	ticker_start(&interim, t->t0_ns, o->interval_s);
+	ticker_start(&sample, t->t0_ns, o->sample_ms / 1e3);
+	/* at most 4 updates a second */
+	ticker_start(&status, t->t0_ns, live ? 0.25 : 0);
+	if (t->rec.on)
+		take_sample(t);
 	reap_root(t);
 	while (!tracing_done(t, o, deadline)) {
 		now = tracer_now_ns();
+		wake = now + 200000000ULL;
+		if (deadline && deadline < wake)
+			wake = deadline;
+		ticker_wake(&interim, &wake);
+		ticker_wake(&sample, &wake);
+		ticker_wake(&status, &wake);
 		if (epoll_wait(t->epfd, ev, 4,
-			       timeout_ms(now, deadline, next_interim)) < 0 &&
+			       wake > now ? (wake - now + 999999) / 1000000 : 0) < 0 &&
 		    errno != EINTR) {
 			tm_err("cannot wait for events: %s", strerror(errno));
 			return -errno;
 		}
 		handle_signals(t, o);
 		ring_buffer__consume(t->rb);
-		if (next_interim && tracer_now_ns() >= next_interim) {
+		now = tracer_now_ns();
+		if (ticker_due(&sample, now))
+			take_sample(t);
+		if (ticker_due(&interim, now)) {
+			if (live)
+				status_line(t, true);
 			print_interim(t);
-			next_interim += interval;
 		}
+		if (ticker_due(&status, now))
+			status_line(t, false);
 	}
+	if (live)
+		status_line(t, true);
+	/* the last sample holds the maxima since the one before */
+	if (t->rec.on)
+		take_sample(t);
 	ring_buffer__consume(t->rb);
 	return 0;
 }
@@ -270,6 +349,7 @@ static int finish_report(struct tracer *t, const struct trace_opts *o)
 {
 	struct tm_report *r = &t->report;
 	struct kobj_sizes ksize;
+	const char *what = "";
 	char why[64];
 	int err;
 
@@ -290,6 +370,15 @@ static int finish_report(struct tracer *t, const struct trace_opts *o)
 	tracer_kobj_sizes(t, &ksize);
 	model_set_kobj(r, &ksize);
 	model_finish(r, &t->skel->bss->tree);
+	if (t->rec.on) {
+		r->timeline = &t->rec.tl;
+		r->sample_ms = o->sample_ms;
+	}
+	err = recorder_finish(&t->rec, r, &what);
+	if (err) {
+		tm_err("cannot write '%s': %s", what, strerror(-err));
+		return err;
+	}
 	err = report_write(t->out.f, r, o->format, o->long_table);
 	if (!err)
 		err = output_commit(&t->out);
@@ -302,6 +391,7 @@ static int finish_report(struct tracer *t, const struct trace_opts *o)
 /* Checks that need no BPF: bad input exits before anything is loaded. */
 static int prepare(struct tracer *t, const struct trace_opts *o)
 {
+	const char *what = "";
 	int err;
 
 	char why[128];
@@ -322,6 +412,11 @@ static int prepare(struct tracer *t, const struct trace_opts *o)
 	if (err) {
 		tm_err("cannot write report to '%s': %s", o->output,
 		       strerror(-err));
+		return TM_EXIT_USAGE;
+	}
+	err = recorder_open(&t->rec, o, &t->cred, &what);
+	if (err) {
+		tm_err("cannot write '%s': %s", what, strerror(-err));
 		return TM_EXIT_USAGE;
 	}
 	return 0;

@@ -138,6 +138,7 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 		return ncpus;
 	}
 	skel->rodata->nr_cpus = ncpus;
+	skel->rodata->track_window = o->sample_ms > 0;
 	skel->rodata->page_shift = __builtin_ctzl(t->report.page_size);
 	kobj_configure((struct kobj_sizes *)&skel->rodata->ksize);
 	skel->bss->kstack_bytes = skel->rodata->ksize.kstack;
@@ -249,9 +250,89 @@ void tracer_kobj_sizes(struct tracer *t, struct kobj_sizes *out)
 	out->kstack = t->skel->bss->kstack_bytes;
 }
 
+static uint64_t page_bytes(const struct tracer *t, int64_t pages)
+{
+	return pages > 0 ? (uint64_t)pages * t->report.page_size : 0;
+}
+
+/* A live mm as its owner's sample; max_rss from this window only. */
+static void mm_sample(struct tracer *t, const struct mm_state *m,
+		      uint64_t gen, double t_s, struct tl_sample *s)
+{
+	int pfd = bpf_map__fd(t->skel->maps.procs);
+	int64_t rss = m->cur[TM_FILEPAGES] + m->cur[TM_ANONPAGES] +
+		      m->cur[TM_SHMEMPAGES];
+	int64_t max = m->win_gen == gen && m->win_max_rss > rss ?
+			      m->win_max_rss : rss;
+	struct proc_info pi;
+	__u32 pid = m->owner;
+
+	memset(s, 0, sizeof(*s));
+	s->t = t_s;
+	s->pid = m->owner;
+	if (!bpf_map_lookup_elem(pfd, &pid, &pi))
+		memcpy(s->comm, pi.comm, sizeof(s->comm));
+	s->comm[sizeof(s->comm) - 1] = '\0';
+	s->processes = m->users > 0 ? m->users : 0;
+	s->threads = m->tasks > 0 ? m->tasks : 0;
+	s->rss = page_bytes(t, rss);
+	s->anon = page_bytes(t, m->cur[TM_ANONPAGES]);
+	s->file = page_bytes(t, m->cur[TM_FILEPAGES]);
+	s->shmem = page_bytes(t, m->cur[TM_SHMEMPAGES]);
+	s->max_rss = page_bytes(t, max);
+	s->kmem = m->kmem > 0 ? m->kmem : 0;
+	s->footprint = s->rss + s->kmem;
+	s->max_footprint = s->max_rss + s->kmem;
+}
+
+void tracer_sample(struct tracer *t, double t_s, struct tl_sample *s,
+		   tracer_sample_fn each_proc, void *ctx)
+{
+	struct tree_state *ts = &t->skel->bss->tree;
+	uint64_t gen = __atomic_load_n(&ts->win_gen, __ATOMIC_ACQUIRE);
+	int64_t rss = __atomic_load_n(&ts->rss, __ATOMIC_RELAXED);
+	int64_t kmem = __atomic_load_n(&ts->kmem, __ATOMIC_RELAXED);
+	int64_t max_rss, max_fp, fp;
+
+	memset(s, 0, sizeof(*s));
+	s->t = t_s;
+	s->processes = ts->procs > 0 ? ts->procs : 0;
+	s->threads = ts->threads > 0 ? ts->threads : 0;
+	s->rss = page_bytes(t, rss);
+	s->anon = page_bytes(t, ts->cur[TM_ANONPAGES]);
+	s->file = page_bytes(t, ts->cur[TM_FILEPAGES]);
+	s->shmem = page_bytes(t, ts->cur[TM_SHMEMPAGES]);
+	s->kmem = kmem > 0 ? kmem : 0;
+	s->footprint = s->rss + s->kmem;
+	fp = (int64_t)s->footprint;
+	/* the next window starts from what is held now */
+	max_rss = __atomic_exchange_n(&ts->win_max_rss, rss, __ATOMIC_ACQ_REL);
+	max_fp = __atomic_exchange_n(&ts->win_max_footprint, fp,
+				     __ATOMIC_ACQ_REL);
+	s->max_rss = page_bytes(t, max_rss > rss ? max_rss : rss);
+	s->max_footprint = max_fp > fp ? (uint64_t)max_fp : (uint64_t)fp;
+
+	if (each_proc) {
+		int mfd = bpf_map__fd(t->skel->maps.mms);
+		__u64 mm, *prev = NULL;
+		struct mm_state m;
+		struct tl_sample ps;
+
+		while (!bpf_map_get_next_key(mfd, prev, &mm)) {
+			prev = &mm;
+			if (bpf_map_lookup_elem(mfd, &mm, &m))
+				continue;
+			mm_sample(t, &m, gen, t_s, &ps);
+			each_proc(ctx, &ps);
+		}
+	}
+	__atomic_fetch_add(&ts->win_gen, 1, __ATOMIC_RELEASE);
+}
+
 void tracer_close(struct tracer *t)
 {
 	output_abort(&t->out);
+	recorder_close(&t->rec);
 	cgroup_destroy(&t->cg);
 	launch_close(&t->child);
 	ring_buffer__free(t->rb);

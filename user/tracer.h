@@ -12,6 +12,8 @@
 #include "launch.h"
 #include "model.h"
 #include "output.h"
+#include "recorder.h"
+#include "timeline.h"
 
 struct taskmem_bpf;
 struct ring_buffer;
@@ -31,6 +33,7 @@ struct tracer {
 	struct launch child;
 	struct tm_report report;
 	struct output out;
+	struct recorder rec;
 	struct cgroup_check cg;
 	struct launch_cred cred;
 	sigset_t orig_mask;
@@ -62,6 +65,15 @@ int tracer_setup_events(struct tracer *t);
 int tracer_collect_live(struct tracer *t, struct tm_report *r);
 /* The kernel object sizes charged, with the kstack size BPF saw. */
 void tracer_kobj_sizes(struct tracer *t, struct kobj_sizes *out);
+
+typedef void (*tracer_sample_fn)(void *ctx, const struct tl_sample *s);
+/*
+ * A timeline sample at t_s seconds: the tree's into *tree, and with
+ * each_proc, one per live process to each_proc. Starts the next window
+ * of since-last-sample maxima.
+ */
+void tracer_sample(struct tracer *t, double t_s, struct tl_sample *tree,
+		   tracer_sample_fn each_proc, void *ctx);
 void tracer_close(struct tracer *t);
 
 /* attach.c: -p */

@@ -23,6 +23,8 @@ failed=0
 tmp=
 # directories besides $tmp to remove at exit
 scratch=()
+# processes started in the background (start_bg), killed at exit if still ours
+background=()
 report=
 status=
 
@@ -37,8 +39,13 @@ def others: root.pid as $r | [.processes[] | select(.pid != $r)];
 '
 
 cleanup() {
-	local d
+	local d p
 
+	for p in "${background[@]}"; do
+		is_our_child "$p" && kill -KILL "$p" 2>/dev/null
+		# reaped here, bash does not announce the kill
+		wait "$p" 2>/dev/null
+	done
 	[[ -n $tmp ]] && rm -rf "$tmp"
 	for d in "${scratch[@]}"; do
 		rm -rf "$d"
@@ -171,6 +178,28 @@ seconds_at_least() { # NAME VALUE MIN
 	result "$ok" "$1" "$2 s" ">= $3 s"
 }
 
+seconds_range() { # NAME VALUE LO HI: decimal seconds, bounds inclusive
+	local ok=0
+
+	is_number "$2" &&
+		awk -v v="$2" -v lo="$3" -v hi="$4" \
+			'BEGIN { exit !(v + 0 >= lo + 0 && v + 0 <= hi + 0) }' &&
+		ok=1
+	result "$ok" "$1" "$2 s" "[$3 s, $4 s]"
+}
+
+contains() { # NAME VALUE SUBSTRING
+	local ok=0
+
+	[[ $2 == *"$3"* ]] && ok=1
+	result "$ok" "$1" "'$2'" "to contain '$3'"
+}
+
+# elapsed_since START: seconds from START (an $EPOCHREALTIME) until now
+elapsed_since() {
+	awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'
+}
+
 # val FILTER: one value from the current report, "missing" when there is none
 val() {
 	local out
@@ -189,6 +218,88 @@ trace() {
 	timeout -k 5 "$RUN_TIMEOUT" "$TASKMEM" trace --format json \
 		-o "$tmp/$name.json" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
 	status=$?
+}
+
+# is_our_child PID: PID is alive (a zombie counts) and this shell's child,
+# so that a pid the kernel has since reused is never signalled
+is_our_child() {
+	local stat
+
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat#* } == "$BASHPID "* ]]
+}
+
+# is_running PID: PID exists and is not a zombie
+is_running() {
+	local stat
+
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[[ ${stat%% *} != Z ]]
+}
+
+# start_bg OUT CMD ARGS...: runs CMD in the background, stdout to OUT, stderr
+# to OUT.err; its pid in $bg_pid, killed at exit if still running
+start_bg() {
+	local out=$1
+
+	shift
+	"$@" >"$out" 2>"$out.err" &
+	bg_pid=$!
+	background+=("$bg_pid")
+}
+
+# trace_bg NAME [TASKMEM OPTIONS]: like trace, in the background (no timeout:
+# wait_bg has one); taskmem's pid in $bg_pid
+trace_bg() {
+	local name=$1
+
+	shift
+	"$TASKMEM" trace --format json -o "$tmp/$name.json" "$@" \
+		>"$tmp/$name.out" 2>"$tmp/$name.err" &
+	bg_pid=$!
+	background+=("$bg_pid")
+}
+
+# wait_bg PID [SECS]: waits for a process of start_bg or trace_bg, killing it
+# after SECS (default RUN_TIMEOUT); its exit status in $status, 124 when it
+# was killed
+wait_bg() {
+	local pid=$1 deadline=$((SECONDS + ${2:-$RUN_TIMEOUT})) timed_out=0
+
+	while is_running "$pid"; do
+		if ((SECONDS >= deadline)); then
+			kill -KILL "$pid" 2>/dev/null
+			timed_out=1
+			break
+		fi
+		sleep 0.05
+	done
+	wait "$pid" 2>/dev/null
+	status=$?
+	((timed_out)) && status=124
+	return 0
+}
+
+# stop_bg PID: kills a process of start_bg and reaps it (no-op once it exited)
+stop_bg() {
+	is_our_child "$1" && kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# wait_output FILE REGEX SECS [PID]: true once a line of FILE matches REGEX
+# (grep -E); false after SECS, or as soon as PID is no longer running
+wait_output() {
+	local deadline=$((SECONDS + $3))
+
+	until grep -qE -- "$2" "$1" 2>/dev/null; do
+		((SECONDS >= deadline)) && return 1
+		[[ -n ${4:-} ]] && ! is_running "$4" && ! grep -qE -- "$2" "$1" &&
+			return 1
+		sleep 0.02
+	done
 }
 
 expect_status() { # NAME WANT
