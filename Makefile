@@ -15,11 +15,12 @@ VMLINUX := vmlinux/$(ARCH)/vmlinux.h
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Werror -MMD -MP -I$(OUT) -Ibpf -Iuser
 LDLIBS_BPF := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+LDLIBS_JSON := -ljson-c
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
 # Pure modules: no libbpf, linked alone into the unit tests.
-PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot
+PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot reader replay
 USER_OBJS := $(patsubst %,$(OUT)/user/%.o,$(PURE) tracer attach trace main)
 TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -58,7 +59,7 @@ $(OUT)/user/%.o: user/%.c | $(OUT)/user
 
 $(OUT)/taskmem: $(USER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) -lm -o $@
 
 $(OUT)/tools/%: tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)

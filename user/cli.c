@@ -38,6 +38,18 @@ const char cli_trace_usage[] =
 	"  -v, --verbose          show libbpf's messages\n"
 	"  -h, --help             show this help\n";
 
+const char cli_report_usage[] =
+	"usage: taskmem report [options] FILE.json\n"
+	"\n"
+	"Render a report saved with 'taskmem trace --format json' again,\n"
+	"without running anything.\n"
+	"\n"
+	"  -f, --format FORMAT    table (default), json, csv, markdown, or svg\n"
+	"                         (the timeline chart: needs a saved timeline)\n"
+	"  -l, --long             add the detail columns to the table\n"
+	"  -o, --output FILE      write to FILE (default: stdout)\n"
+	"  -h, --help             show this help\n";
+
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -310,6 +322,75 @@ static int check_mode(const struct trace_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* An option's value: inline ("--opt=v", "-ov") or the next argument. */
+static int opt_value(const struct opt_def *d, int argc, char **argv, int *i,
+		     const char **val, char *err, size_t errlen)
+{
+	if (!d->has_arg || *val)
+		return 0;
+	if (*i + 1 >= argc)
+		return fail(err, errlen, "option '%s' needs a value", argv[*i]);
+	*val = argv[++*i];
+	return 0;
+}
+
+int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
+		     size_t errlen)
+{
+	bool options = true;
+	int i, ret;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 0; i < argc; i++) {
+		const char *arg = argv[i], *val;
+		const struct opt_def *d;
+
+		if (options && !strcmp(arg, "--")) {
+			options = false;
+			continue;
+		}
+		if (!options || arg[0] != '-' || !arg[1]) {
+			if (o->file)
+				return fail(err, errlen,
+					    "one report at a time: '%s' and "
+					    "'%s'", o->file, arg);
+			o->file = arg;
+			continue;
+		}
+		d = find_opt(arg, &val);
+		if (d && d->id != OPT_FORMAT && d->id != OPT_LONG &&
+		    d->id != OPT_OUTPUT && d->id != OPT_HELP)
+			d = NULL;
+		if (!d)
+			return fail(err, errlen,
+				    "unknown option '%s' for taskmem report",
+				    arg);
+		ret = opt_value(d, argc, argv, &i, &val, err, errlen);
+		if (ret)
+			return ret;
+		if (d->id == OPT_HELP)
+			return TM_CLI_HELP;
+		if (d->id == OPT_LONG) {
+			o->long_table = true;
+		} else if (d->id == OPT_OUTPUT) {
+			if (!*val)
+				return fail(err, errlen,
+					    "empty file name for %s", arg);
+			o->output = val;
+		} else if (!strcmp(val, "svg")) {
+			o->svg = true;
+		} else if (cli_parse_format(val, &o->format)) {
+			return fail(err, errlen,
+				    "invalid format '%s' (expected table, json, "
+				    "csv, markdown or svg)", val);
+		}
+	}
+	if (!o->file)
+		return fail(err, errlen, "no report given: taskmem report "
+					 "FILE.json");
+	return 0;
+}
+
 int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 		    size_t errlen)
 {
@@ -331,13 +412,9 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 		d = find_opt(arg, &val);
 		if (!d)
 			return fail(err, errlen, "unknown option '%s'", arg);
-		if (d->has_arg && !val) {
-			if (i + 1 >= argc)
-				return fail(err, errlen,
-					    "option '%s' needs a value", arg);
-			val = argv[++i];
-		}
-		ret = apply_opt(d, arg, val, o, err, errlen);
+		ret = opt_value(d, argc, argv, &i, &val, err, errlen);
+		if (!ret)
+			ret = apply_opt(d, arg, val, o, err, errlen);
 		if (ret)
 			return ret;
 	}

@@ -45,6 +45,15 @@ struct trace_opts {
 	int cmd_argc;
 };
 
+/* `taskmem report`: re-render a saved JSON report. */
+struct report_opts {
+	const char *file;	/* the saved report */
+	const char *output;	/* NULL: stdout */
+	enum tm_format format;
+	bool svg;		/* -f svg: the timeline chart */
+	bool long_table;
+};
+
 /* cli_parse_trace() results besides 0 and -EINVAL */
 #define TM_CLI_HELP 1
 
@@ -54,6 +63,10 @@ struct trace_opts {
  */
 int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 		    size_t errlen);
+
+/* The arguments after "report"; like cli_parse_trace(). */
+int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
+		     size_t errlen);
 
 /* Whole-string unsigned number in [min, max]; 0 or -EINVAL. */
 int cli_parse_ulong(const char *s, unsigned long min, unsigned long max,
@@ -66,5 +79,6 @@ int cli_parse_seconds(const char *s, double *out);
 int cli_parse_format(const char *s, enum tm_format *f);
 
 extern const char cli_trace_usage[];
+extern const char cli_report_usage[];
 
 #endif /* TM_CLI_H */

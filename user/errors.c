@@ -13,3 +13,17 @@ void tm_err(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 }
+
+int tm_parse_outcome(int ret, const char *err, const char *usage,
+		     const char *cmd)
+{
+	if (ret == 0)
+		return -1;
+	if (ret > 0) {
+		fputs(usage, stdout);
+		return TM_EXIT_OK;
+	}
+	tm_err("%s", err);
+	fprintf(stderr, "run 'taskmem %s --help' for the options\n", cmd);
+	return TM_EXIT_USAGE;
+}

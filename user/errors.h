@@ -15,6 +15,14 @@ enum tm_exit {
 	TM_EXIT_NOTFOUND = 127,	/* the command was not found */
 };
 
+/*
+ * After parsing a subcommand's options (ret: 0, 1 for help, or an error
+ * with its message in err): -1 to go on, else the exit code, with the
+ * help on stdout or the error and a hint on stderr.
+ */
+int tm_parse_outcome(int ret, const char *err, const char *usage,
+		     const char *cmd);
+
 /* "taskmem: <message>" on stderr. */
 void tm_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "errors.h"
+#include "replay.h"
 #include "trace.h"
 
 #define TASKMEM_VERSION "0.1.0"
@@ -15,6 +16,7 @@ static const struct cmd {
 	const char *summary;
 } cmds[] = {
 	{ "trace", cmd_trace, "run a command and report its tree's peak memory" },
+	{ "report", cmd_report, "render a saved JSON report again" },
 	{ "help", cmd_help, "show this help" },
 };
 

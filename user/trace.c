@@ -430,15 +430,9 @@ int cmd_trace(int argc, char **argv)
 	int ret;
 
 	ret = cli_parse_trace(argc, argv, &o, err, sizeof(err));
-	if (ret == TM_CLI_HELP) {
-		fputs(cli_trace_usage, stdout);
-		return TM_EXIT_OK;
-	}
-	if (ret) {
-		tm_err("%s", err);
-		fprintf(stderr, "run 'taskmem trace --help' for the options\n");
-		return TM_EXIT_USAGE;
-	}
+	ret = tm_parse_outcome(ret, err, cli_trace_usage, "trace");
+	if (ret >= 0)
+		return ret;
 	model_init(&t.report, sysconf(_SC_PAGESIZE), 0);
 	ret = prepare(&t, &o);
 	if (ret)
