@@ -13,14 +13,14 @@ endif
 VMLINUX := vmlinux/$(ARCH)/vmlinux.h
 
 CFLAGS ?= -g -O2
-CFLAGS += -Wall -Wextra -Werror -MMD -MP -I$(OUT) -Ibpf -Iuser
+override CFLAGS += -Wall -Wextra -Werror -MMD -MP -I$(OUT) -Ibpf -Iuser
 LDLIBS_BPF := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS_JSON := -ljson-c
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
 # Pure modules: no libbpf, linked alone into the unit tests.
-PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot reader replay
+PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot reader replay bench bench_stats svg
 USER_OBJS := $(patsubst %,$(OUT)/user/%.o,$(PURE) tracer attach trace main)
 TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -35,11 +35,13 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps demo test check unit integration vmlinux clean
+.PHONY: all deps demo test check unit integration sanitize fuzz lint vmlinux \
+	clean
+.SECONDEXPANSION:
 
 all: $(OUT)/taskmem $(TOOLS)
 
-$(OUT) $(OUT)/user $(OUT)/tools $(OUT)/tests:
+$(OUT) $(OUT)/user $(OUT)/tools $(OUT)/tests $(OUT)/fuzz:
 	$(call msg,MKDIR,$@)
 	$(Q)mkdir -p $@
 
@@ -76,15 +78,63 @@ $(OUT)/tests/test_report: $(OUT)/user/model.o
 $(OUT)/tests/test_report: TEST_LDLIBS := -ljson-c
 # creds reads SUDO_UID and SUDO_GID with cli_parse_ulong
 $(OUT)/tests/test_creds: $(OUT)/user/cli.o
+# bench_stats parses --tasks with cli_parse_ulong
+$(OUT)/tests/test_bench_stats: $(OUT)/user/cli.o
+# test_svg parses the SVG back with libxml2 (compiled and linked in one step)
+$(OUT)/tests/test_svg: TEST_LDLIBS := $(shell pkg-config --cflags --libs libxml-2.0)
 
 # Every suite runs; the target fails at the end if any did.
 unit: $(UNIT_TESTS)
 	$(Q)f=0; for t in $(UNIT_TESTS); do $$t || f=1; done; exit $$f
 
+# The workloads are ground truth: the sanitized run uses the plain ones.
+TOOLS_DIR ?= $(OUT)/tools
 integration: all
-	$(Q)f=0; for t in tests/integration/test_*.sh; do bash $$t || f=1; done; exit $$f
+	$(Q)f=0; for t in tests/integration/test_*.sh; do \
+		TASKMEM=$(OUT)/taskmem TOOLS=$(TOOLS_DIR) bash $$t || f=1; \
+	done; exit $$f
 
-check: unit integration
+# The unit and integration tests again, built with ASan and UBSan.
+SAN_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+sanitize: all
+	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(MAKE) --no-print-directory OUT=$(OUT)-san CFLAGS="$(SAN_FLAGS)" \
+		TOOLS_DIR=$(abspath $(OUT)/tools) unit integration
+
+# libFuzzer on the option parsers and the JSON reader, FUZZ_SECONDS each,
+# from the seeds in tests/fuzz/seeds (copied: libFuzzer adds to its corpus).
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ibpf -Iuser
+FUZZ_SRC_cli := user/cli.c
+FUZZ_SRC_reader := user/reader.c user/model.c user/timeline.c user/report.c \
+	user/plot.c
+FUZZ_LIBS_reader := -ljson-c -lm
+
+$(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) | $(OUT)/fuzz
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) $(FUZZ_FLAGS) $^ $(FUZZ_LIBS_$*) -o $@
+
+fuzz: $(OUT)/fuzz/fuzz_cli $(OUT)/fuzz/fuzz_reader
+	$(Q)for t in cli reader; do \
+		rm -rf $(OUT)/fuzz/corpus-$$t && \
+		cp -r tests/fuzz/seeds/$$t $(OUT)/fuzz/corpus-$$t && \
+		if ! $(OUT)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
+			-artifact_prefix=$(OUT)/fuzz/ $(OUT)/fuzz/corpus-$$t \
+			> $(OUT)/fuzz/$$t.log 2>&1; then \
+			tail -40 $(OUT)/fuzz/$$t.log; \
+			echo "fuzz_$$t found a crash: $(OUT)/fuzz/crash-*"; exit 1; \
+		fi; \
+		echo "fuzz_$$t: $$(grep -c . $(OUT)/fuzz/corpus-$$t/* 2>/dev/null | wc -l) inputs, no crash in $(FUZZ_SECONDS) s"; \
+	done
+
+# Static analysis of the userspace code.
+lint:
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--inline-suppr --std=c11 -D__x86_64__ -Iuser -Ibpf user/*.c
+
+check: unit integration lint sanitize fuzz
 
 # The two set-up commands of the README: each installs what is missing first.
 deps:
@@ -104,6 +154,6 @@ vmlinux:
 
 clean:
 	$(call msg,CLEAN,$(OUT))
-	$(Q)rm -rf $(OUT)
+	$(Q)rm -rf $(OUT) $(OUT)-san
 
 -include $(wildcard $(OUT)/*.d $(OUT)/user/*.d $(OUT)/tests/*.d $(OUT)/tools/*.d)

@@ -3,7 +3,7 @@
 # when they are already present, so it is safe to run before every build.
 set -eu
 
-PKGS="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev libjson-c-dev jq"
+PKGS="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev libjson-c-dev libclang-rt-14-dev cppcheck jq libxml2-dev libxml2-utils"
 
 missing=""
 for p in $PKGS; do
