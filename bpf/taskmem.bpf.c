@@ -137,7 +137,11 @@ static __always_inline __u32 proc_add_thread(struct proc_info *p, int n)
 	return now;
 }
 
-/* The kernel stack's real size, where stacks are vmalloc'ed. */
+/*
+ * The kernel stack's real size, where stacks are vmalloc'ed: task->
+ * stack_vm_area exists only with CONFIG_VMAP_STACK (since 4.9); without
+ * it the arch's THREAD_SIZE that userspace set stays.
+ */
 static __always_inline void note_kstack(struct task_struct *task)
 {
 	struct vm_struct *area;
