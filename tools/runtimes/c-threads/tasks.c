@@ -1,0 +1,50 @@
+// N POSIX threads with the default stack, all started at once, each
+// sleeping S seconds; main joins them all.  Usage: tasks N S
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "../c-args.h"
+#include <string.h>
+#include <time.h>
+
+
+
+static void *sleeper(void *arg)
+{
+	struct timespec left = { .tv_sec = *(const long *)arg };
+
+	// nanosleep writes the remaining time back, so a signal only shortens
+	// one call, not the whole sleep.
+	while (nanosleep(&left, &left) && errno == EINTR)
+		;
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static long seconds;
+	pthread_t *threads;
+	long n, i;
+	int err;
+
+	parse_args(argc, argv, &n, &seconds);
+
+	threads = calloc(n, sizeof(*threads));
+	if (!threads) {
+		fprintf(stderr, "tasks: cannot allocate %ld thread ids\n", n);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		err = pthread_create(&threads[i], NULL, sleeper, &seconds);
+		if (err) {
+			fprintf(stderr, "tasks: cannot create thread %ld of %ld: %s\n",
+				i + 1, n, strerror(err));
+			return 1;
+		}
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	return 0;
+}

@@ -1,0 +1,3 @@
+module taskmem/tools/runtimes/go
+
+go 1.19
