@@ -20,7 +20,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
 # Pure modules: no libbpf, linked alone into the unit tests.
-PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot reader replay bench bench_stats svg
+PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot reader replay
 USER_OBJS := $(patsubst %,$(OUT)/user/%.o,$(PURE) tracer attach trace main)
 TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -78,10 +78,6 @@ $(OUT)/tests/test_report: $(OUT)/user/model.o
 $(OUT)/tests/test_report: TEST_LDLIBS := -ljson-c
 # creds reads SUDO_UID and SUDO_GID with cli_parse_ulong
 $(OUT)/tests/test_creds: $(OUT)/user/cli.o
-# bench_stats parses --tasks with cli_parse_ulong
-$(OUT)/tests/test_bench_stats: $(OUT)/user/cli.o
-# test_svg parses the SVG back with libxml2 (compiled and linked in one step)
-$(OUT)/tests/test_svg: TEST_LDLIBS := $(shell pkg-config --cflags --libs libxml-2.0)
 
 # Every suite runs; the target fails at the end if any did.
 unit: $(UNIT_TESTS)
