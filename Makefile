@@ -20,7 +20,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
 # Pure modules: no libbpf, linked alone into the unit tests.
-PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot reader replay
+PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot reader replay bench bench_report bench_stats svg utf8
 USER_OBJS := $(patsubst %,$(OUT)/user/%.o,$(PURE) tracer attach trace main)
 TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -68,7 +68,9 @@ $(OUT)/tools/%: tools/%.c | $(OUT)/tools
 	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
 
 # Unit tests link only the pure module they test (test_cli -> cli.o ...).
-$(OUT)/tests/test_%: tests/unit/test_%.c $(OUT)/user/%.o | $(OUT)/tests
+# utf8.o is linked to all: report, svg and bench_stats check UTF-8 with it
+$(OUT)/tests/test_%: tests/unit/test_%.c $(OUT)/user/%.o $(OUT)/user/utf8.o \
+		| $(OUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Werror=unused-function $(filter %.c %.o,$^) \
 		-lcmocka $(TEST_LDLIBS) -o $@
@@ -78,6 +80,28 @@ $(OUT)/tests/test_report: $(OUT)/user/model.o
 $(OUT)/tests/test_report: TEST_LDLIBS := -ljson-c
 # creds reads SUDO_UID and SUDO_GID with cli_parse_ulong
 $(OUT)/tests/test_creds: $(OUT)/user/cli.o
+# timeline writes its comm fields with report's CSV quoting
+$(OUT)/tests/test_timeline: $(OUT)/user/report.o
+# plot labels sizes with report's units; the test reads the SVG back with
+# libxml2 (compiled and linked in one step)
+$(OUT)/tests/test_plot: $(OUT)/user/report.o $(OUT)/user/svg.o
+$(OUT)/tests/test_plot: TEST_LDLIBS := $(shell pkg-config --cflags --libs libxml-2.0) -lm
+# perfetto writes names with report's JSON strings; read back with json-c
+$(OUT)/tests/test_perfetto: $(OUT)/user/report.o
+$(OUT)/tests/test_perfetto: TEST_LDLIBS := -ljson-c
+# reader fills the model's report and timeline; the test writes them with report
+$(OUT)/tests/test_reader: $(OUT)/user/model.o $(OUT)/user/timeline.o \
+	$(OUT)/user/report.o
+$(OUT)/tests/test_reader: TEST_LDLIBS := -ljson-c -lm
+# bench_stats parses --tasks with cli_parse_ulong
+$(OUT)/tests/test_bench_stats: $(OUT)/user/cli.o
+# test_svg parses the SVG back with libxml2 (compiled and linked in one step)
+$(OUT)/tests/test_svg: TEST_LDLIBS := $(shell pkg-config --cflags --libs libxml-2.0)
+# bench_report's forms, read back with json-c and libxml2
+$(OUT)/tests/test_bench_report: $(OUT)/user/bench_stats.o $(OUT)/user/svg.o \
+	$(OUT)/user/report.o $(OUT)/user/cli.o
+$(OUT)/tests/test_bench_report: TEST_LDLIBS := -ljson-c \
+	$(shell pkg-config --cflags --libs libxml-2.0)
 
 # Every suite runs; the target fails at the end if any did.
 unit: $(UNIT_TESTS)
@@ -104,7 +128,7 @@ FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ibpf -Iuser
 FUZZ_SRC_cli := user/cli.c
 FUZZ_SRC_reader := user/reader.c user/model.c user/timeline.c user/report.c \
-	user/plot.c
+	user/plot.c user/svg.c user/utf8.c
 FUZZ_LIBS_reader := -ljson-c -lm
 
 $(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) | $(OUT)/fuzz

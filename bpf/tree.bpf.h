@@ -188,7 +188,9 @@ static __always_inline void footprint_check(struct mm_state *m, __s64 rss_pages)
 {
 	__s64 kmem = *(volatile __s64 *)&tree.kmem;
 
-	peak_raise(&tree.peak_footprint, (rss_pages << page_shift) + kmem);
+	if (peak_raise(&tree.peak_footprint, (rss_pages << page_shift) + kmem) &&
+	    track_window)
+		tree.peak_footprint_ns = bpf_ktime_get_ns();
 	fold_max(&m->peak_footprint, (mm_rss(m) << page_shift) + m->kmem);
 	if (track_window)
 		peak_raise(&tree.win_max_footprint,

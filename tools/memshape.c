@@ -46,6 +46,7 @@ static const char usage_text[] =
 	"       memshape kill SIG\n"
 	"       memshape fork-touch MIB_PARENT MIB_CHILD HOLD_MS\n"
 	"       memshape hold-fork MIB_PARENT WAIT_MS MIB_CHILD HOLD_MS\n"
+	"       memshape peaks MIB1 MIB2 HOLD_MS\n"
 	"MIB is in MiB (1..65536; 0 allowed for fork-touch and hold-fork),\n"
 	"HOLD_MS and WAIT_MS in milliseconds (0..3600000, default 200), N\n"
 	"1..10000 for children and 1..1000000 for spawn, CODE 0..255, SIG a\n"
@@ -667,6 +668,27 @@ static int cmd_hold_fork(int argc, char **argv)
 	return ret ? 1 : 0;
 }
 
+/*
+ * A short peak, then a lower plateau: MIB1 MiB touched and unmapped at
+ * once, then MIB2 MiB touched and held, so that the first peak lasts far
+ * less than one sample of a slow timeline and only its maxima can show it.
+ */
+static int cmd_peaks(int argc, char **argv)
+{
+	long mib1 = parse_mib(argv[0], 1);
+	long mib2 = parse_mib(argv[1], 1);
+	long ms = parse_ms(argv[2]);
+	char *p;
+
+	(void)argc;
+	p = map_touch(mib1);
+	unmap(p, mib1);
+	p = map_touch(mib2);
+	hold(ms);
+	unmap(p, mib2);
+	return 0;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -686,6 +708,7 @@ static const struct cmd {
 	{ "kill",	cmd_kill,	1, 1 },
 	{ "fork-touch",	cmd_fork_touch,	3, 3 },
 	{ "hold-fork",	cmd_hold_fork,	4, 4 },
+	{ "peaks",	cmd_peaks,	3, 3 },
 };
 
 int main(int argc, char **argv)

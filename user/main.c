@@ -2,6 +2,7 @@
 /* taskmem: the exact, kernel-aware memory footprint of a process tree. */
 #include <stdio.h>
 #include <string.h>
+#include "bench.h"
 #include "errors.h"
 #include "replay.h"
 #include "trace.h"
@@ -17,6 +18,7 @@ static const struct cmd {
 } cmds[] = {
 	{ "trace", cmd_trace, "run a command and report its tree's peak memory" },
 	{ "report", cmd_report, "render a saved JSON report again" },
+	{ "bench", cmd_bench, "compare programs' memory at several task counts" },
 	{ "help", cmd_help, "show this help" },
 };
 

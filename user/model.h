@@ -98,6 +98,7 @@ struct tm_report {
 	struct cgroup_peaks cgroup; /* the kernel's own peaks (--cgroup-check) */
 	const struct timeline *timeline; /* when sampled, else NULL */
 	unsigned long sample_ms;
+	double peak_footprint_s; /* when the tree's footprint peaked (timeline) */
 	struct tm_hwm *hwm;	/* VmHWM of attached processes */
 	size_t nhwm;
 	size_t hwm_cap;

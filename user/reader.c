@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,17 +55,27 @@ static uint64_t u64(struct ctx *c, struct json_object *o, const char *key)
 	return json_object_get_uint64(v);
 }
 
+/* A finite number: json-c also reads NaN and Infinity. */
+static bool finite_number(struct json_object *v, double *out)
+{
+	if (!json_object_is_type(v, json_type_double) &&
+	    !json_object_is_type(v, json_type_int))
+		return false;
+	*out = json_object_get_double(v);
+	return isfinite(*out);
+}
+
 static double number(struct ctx *c, struct json_object *o, const char *key)
 {
 	struct json_object *v;
+	double d;
 
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !(json_object_is_type(v, json_type_double) ||
-	      json_object_is_type(v, json_type_int))) {
+	if (!json_object_object_get_ex(o, key, &v) || !finite_number(v, &d) ||
+	    d < 0) {
 		bad(c, "missing or invalid field '%s'", key);
 		return 0;
 	}
-	return json_object_get_double(v);
+	return d;
 }
 
 static bool flag(struct ctx *c, struct json_object *o, const char *key)
@@ -196,6 +207,7 @@ static void read_timeline(struct ctx *c, struct json_object *doc,
 	s->tl.samples = u64(c, tl, "samples");
 	s->tl.merge = u64(c, tl, "samples_per_point");
 	s->r.sample_ms = u64(c, tl, "sample_ms");
+	s->r.peak_footprint_s = number(c, tl, "peak_footprint_time_s");
 	for (i = 0; i < n && !c->failed; i++) {
 		struct json_object *row = json_object_array_get_idx(pts, i);
 		struct tl_sample *p = &s->tl.s[i];
@@ -207,9 +219,14 @@ static void read_timeline(struct ctx *c, struct json_object *doc,
 			    i, P_NR);
 			return;
 		}
-		for (j = 0; j < P_NR; j++)
-			v[j] = json_object_get_double(
-				json_object_array_get_idx(row, j));
+		for (j = 0; j < P_NR; j++) {
+			if (!finite_number(json_object_array_get_idx(row, j),
+					   &v[j]) || v[j] < 0 || v[j] > 1e19) {
+				bad(c, "timeline point %zu holds an invalid "
+				       "value", i);
+				return;
+			}
+		}
 		memset(p, 0, sizeof(*p));
 		p->t = v[P_T];
 		p->processes = v[P_PROCS];
@@ -281,6 +298,44 @@ static void read_extras(struct ctx *c, struct json_object *doc,
 	}
 }
 
+/*
+ * The whole text as one JSON value, strictly: nothing may follow it.
+ * *jerr is json_tokener_success for a document that is not an object.
+ */
+static struct json_object *parse_whole(const char *text,
+				       enum json_tokener_error *jerr)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *doc;
+	size_t len = strlen(text), used;
+
+	if (!tok) {
+		*jerr = json_tokener_error_parse_unexpected;
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	doc = json_tokener_parse_ex(tok, text, (int)len);
+	*jerr = json_tokener_get_error(tok);
+	/* the whole text was given: waiting for more means it was cut */
+	if (*jerr == json_tokener_continue)
+		*jerr = json_tokener_error_parse_eof;
+	used = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (*jerr != json_tokener_success) {
+		json_object_put(doc);
+		return NULL;
+	}
+	/* white space may follow the value, nothing else */
+	for (; used < len; used++) {
+		if (!strchr(" \t\r\n", text[used])) {
+			json_object_put(doc);
+			*jerr = json_tokener_error_parse_unexpected;
+			return NULL;
+		}
+	}
+	return doc;
+}
+
 int reader_parse(const char *text, struct saved_report *s, char *err,
 		 size_t errlen)
 {
@@ -289,10 +344,12 @@ int reader_parse(const char *text, struct saved_report *s, char *err,
 	struct json_object *doc, *v;
 
 	memset(s, 0, sizeof(*s));
-	doc = json_tokener_parse_verbose(text, &jerr);
+	doc = parse_whole(text, &jerr);
 	if (!doc || !json_object_is_type(doc, json_type_object)) {
 		snprintf(err, errlen, "not a taskmem JSON report: %s",
-			 doc ? "not an object" : json_tokener_error_desc(jerr));
+			 jerr != json_tokener_success ?
+				 json_tokener_error_desc(jerr) :
+				 "not a JSON object");
 		json_object_put(doc);
 		return -EINVAL;
 	}
@@ -300,9 +357,8 @@ int reader_parse(const char *text, struct saved_report *s, char *err,
 	model_init(&s->r, 4096, 0);
 	read_command(&c, doc, s);
 	s->r.exit_code = int_or_null(&c, doc, "exit_code");
-	if (json_object_object_get_ex(doc, "stop_reason", &v) &&
-	    json_object_is_type(v, json_type_string))
-		s->r.stop_reason = json_object_get_string(v);
+	v = field(&c, doc, "stop_reason", json_type_string);
+	s->r.stop_reason = v ? json_object_get_string(v) : "";
 	s->r.duration_s = number(&c, doc, "duration_s");
 	s->r.kernel_maxrss = u64(&c, doc, "kernel_maxrss_bytes");
 	s->r.lost_events = u64(&c, doc, "lost_events");

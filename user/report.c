@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 #include "report.h"
+#include "utf8.h"
 
 void report_human_bytes(uint64_t bytes, char *buf, size_t len)
 {
@@ -392,38 +393,6 @@ void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 	fflush(f);
 }
 
-/*
- * Length of the valid UTF-8 sequence at c, or 0. A comm cut at 15 bytes
- * by the kernel can end in half a character.
- */
-static int utf8_len(const unsigned char *c)
-{
-	int n, i;
-	unsigned int cp;
-
-	if (*c < 0x80)
-		return 1;
-	if ((*c & 0xe0) == 0xc0)
-		n = 2, cp = *c & 0x1f;
-	else if ((*c & 0xf0) == 0xe0)
-		n = 3, cp = *c & 0x0f;
-	else if ((*c & 0xf8) == 0xf0)
-		n = 4, cp = *c & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((c[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (c[i] & 0x3f);
-	}
-	/* overlong forms, surrogates and beyond U+10FFFF are not UTF-8 */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
-	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 void report_csv_string(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -435,14 +404,16 @@ void report_csv_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A comm cut at 15 bytes by the kernel can end in half a character. */
 void report_json_string(FILE *f, const char *s)
 {
 	const unsigned char *c = (const unsigned char *)s;
-	int n;
+	size_t left = strlen(s), n;
 
 	fputc('"', f);
 	while (*c) {
-		n = utf8_len(c);
+		n = utf8_char((const char *)c, left);
+		left -= n ? n : 1;
 		if (!n) {
 			fputs("\\ufffd", f);
 			c++;
@@ -510,8 +481,9 @@ static void json_timeline(FILE *f, const struct tm_report *r)
 	size_t i;
 
 	fprintf(f, "  \"timeline\": {\"sample_ms\": %lu, \"samples\": %"
-		   PRIu64 ", \"samples_per_point\": %zu,\n", r->sample_ms,
-		tl->samples, tl->merge);
+		   PRIu64 ", \"samples_per_point\": %zu, "
+		   "\"peak_footprint_time_s\": %.6f,\n", r->sample_ms,
+		tl->samples, tl->merge, r->peak_footprint_s);
 	fputs("    \"columns\": [\"time_s\", \"processes\", \"threads\", "
 	      "\"rss_bytes\", \"anon_bytes\", \"file_bytes\", \"shmem_bytes\", "
 	      "\"max_rss_bytes\", \"footprint_bytes\", \"max_footprint_bytes\", "

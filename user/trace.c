@@ -371,8 +371,12 @@ static int finish_report(struct tracer *t, const struct trace_opts *o)
 	model_set_kobj(r, &ksize);
 	model_finish(r, &t->skel->bss->tree);
 	if (t->rec.on) {
+		uint64_t ns = t->skel->bss->tree.peak_footprint_ns;
+
 		r->timeline = &t->rec.tl;
 		r->sample_ms = o->sample_ms;
+		r->peak_footprint_s = ns > t->t0_ns ?
+					      (double)(ns - t->t0_ns) / 1e9 : 0;
 	}
 	err = recorder_finish(&t->rec, r, &what);
 	if (err) {
