@@ -35,8 +35,8 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps demo test check unit integration sanitize fuzz lint vmlinux \
-	clean
+.PHONY: all deps demo test check unit integration sanitize fuzz lint bench \
+	bench-runtimes vmlinux clean
 .SECONDEXPANSION:
 
 all: $(OUT)/taskmem $(TOOLS)
@@ -155,6 +155,20 @@ lint:
 		--inline-suppr --std=c11 -D__x86_64__ -Iuser -Ibpf user/*.c
 
 check: unit integration lint sanitize fuzz
+
+# Timing goals live here, not in tests: ratios against untraced runs
+# measured in the same run (tools/bench/overhead.sh says what it changes).
+bench: all
+	$(Q)bash tools/bench/overhead.sh
+
+# The whole runtimes matrix of docs/results/runtimes.md (long: ~30 min).
+BENCH_TASKS ?= 1,10000,100000,1000000
+bench-runtimes: all
+	$(Q)bash tools/runtimes/build.sh
+	$(Q)mkdir -p $(OUT)/bench docs/results
+	$(OUT)/taskmem bench --plan tools/runtimes/plan.tsv --tasks $(BENCH_TASKS) \
+		--sleep 10 --timeout 600 -l -f markdown -o $(OUT)/bench/runtimes.md \
+		--plot docs/results
 
 # The two set-up commands of the README: each installs what is missing first.
 deps:

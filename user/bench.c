@@ -51,6 +51,8 @@ static const char bench_usage[] =
 	"  -f, --format FORMAT    table (default), markdown, csv or json\n"
 	"  -l, --long             add threads, processes and wall time rows\n"
 	"  -o, --output FILE      write the results to FILE (default: stdout)\n"
+	"      --timeout SECS     stop a run after SECS seconds (SIGTERM, then\n"
+	"                         SIGKILL 10 s later); its cell says so\n"
 	"      --plot DIR         write SVG charts into DIR: peak-nN.svg for\n"
 	"                         each task count and per-task.svg\n"
 	"  -h, --help             show this help\n";
@@ -62,6 +64,7 @@ struct bench {
 	const char *output;
 	const char *plot_dir;
 	const char *pending;		/* -n NAME still waiting for "--" */
+	unsigned long timeout;		/* --timeout: seconds a run may take */
 	/* while running */
 	struct launch_cred cred;
 	struct output out;
@@ -77,11 +80,17 @@ struct bench {
 /* A usage error: the message now, -EINVAL for the caller. */
 #define usage_error(...) (tm_err(__VA_ARGS__), -EINVAL)
 
-static volatile sig_atomic_t got_signal;
+static volatile sig_atomic_t got_signal, timed_out;
 
 static void on_signal(int sig)
 {
 	got_signal = sig;
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
 }
 
 /* No SA_RESTART: a signal must interrupt waitpid() to be passed on. */
@@ -94,6 +103,8 @@ static void catch_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 }
 
 static double now_s(void)
@@ -106,7 +117,8 @@ static double now_s(void)
 
 /* ---- options ---- */
 
-enum { OPT_TASKS = 256, OPT_RUNS, OPT_SLEEP, OPT_PLAN, OPT_PLOT };
+enum { OPT_TASKS = 256, OPT_RUNS, OPT_SLEEP, OPT_PLAN, OPT_PLOT,
+       OPT_TIMEOUT };
 
 static const struct option long_opts[] = {
 	{ "tasks", required_argument, NULL, OPT_TASKS },
@@ -118,6 +130,7 @@ static const struct option long_opts[] = {
 	{ "long", no_argument, NULL, 'l' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -269,6 +282,11 @@ static int apply_option(struct bench *b, int c, const char *val,
 			return usage_error("invalid --sleep '%s' (expected "
 					   "seconds > 0)", val);
 		b->r.sleep = val;
+		return 0;
+	case OPT_TIMEOUT:
+		if (cli_parse_ulong(val, 1, 86400, &b->timeout))
+			return usage_error("invalid --timeout '%s' (expected 1 "
+					   "to 86400 seconds)", val);
 		return 0;
 	case OPT_PLAN:
 		return load_plan(b, val);
@@ -590,19 +608,38 @@ static int spawn_trace(struct bench *b, char **cmd, int errfd, pid_t *pid)
 	return -err;
 }
 
-static int wait_trace(pid_t pid, int *status)
+/*
+ * Wait for a trace run. A run past --timeout gets SIGTERM (taskmem passes
+ * it on to the workload and still writes its report), then SIGKILL.
+ */
+static int wait_trace(const struct bench *b, pid_t pid, int *status)
 {
-	bool passed = false;
+	bool passed = false, termed = false;
 
+	timed_out = 0;
+	alarm(b->timeout);
 	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			alarm(0);
 			return -errno;
+		}
 		/* Ctrl-C reaches the whole group; kill(1) reaches only us */
 		if (got_signal && !passed) {
 			kill(pid, got_signal);
 			passed = true;
 		}
+		if (timed_out && !passed) {
+			kill(pid, termed ? SIGKILL : SIGTERM);
+			/* a workload that ignores SIGTERM gets 10 s more */
+			if (!termed)
+				alarm(10);
+			termed = true;
+			timed_out = 0;
+		}
 	}
+	alarm(0);
+	/* judge() reads it: this run's failure is the time it took */
+	timed_out = termed;
 	return 0;
 }
 
@@ -699,9 +736,13 @@ static enum run_outcome judge(struct bench_cell *c, int status, int rep,
 
 	if (got_signal)
 		return RUN_INTERRUPTED;
-	if (!rep && !r->exit_code && !code)
+	if (!rep && !r->exit_code && !code && !timed_out)
 		return RUN_OK;
 	c->detail[0] = '\0';
+	if (timed_out) {
+		snprintf(c->reason, sizeof(c->reason), "timed out");
+		return RUN_FAILED;
+	}
 	if (rep == -ENOENT && code == TM_EXIT_FAIL) {
 		/* not the workload: every run would fail the same way */
 		fatal("cannot run the benchmark: 'taskmem trace' failed "
@@ -752,7 +793,7 @@ static enum run_outcome run_once(struct bench *b, struct bench_program *p,
 	err = spawn_trace(b, cmd, errfd, &pid);
 	free(cmd);
 	if (!err)
-		err = wait_trace(pid, &status);
+		err = wait_trace(b, pid, &status);
 	if (err) {
 		close(errfd);
 		return fatal("cannot run 'taskmem trace': %s", strerror(-err));

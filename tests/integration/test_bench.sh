@@ -254,6 +254,21 @@ case_markdown() {
 		"$(grep -c '^bench [0-9]' "$tmp/markdown.err")" 6
 }
 
+# --timeout: a run past it is stopped, its cell says so, the matrix goes on.
+case_timeout() {
+	local t0=$SECONDS
+
+	bench timeout --tasks 1 --sleep 30 --timeout 1 \
+		-n slow -- "$tmp/threads" '{n}' '{s}' \
+		-n quick -- "$tmp/threads" '{n}' 0
+	equals "timeout: exit status" "$status" 0
+	contains "timeout: slow cell" \
+		"$(grep -E '^slow +footprint ' "$tmp/timeout.out")" "timed out"
+	contains "timeout: quick cell" \
+		"$(grep -E '^quick +footprint ' "$tmp/timeout.out")" "iB"
+	seconds_range "timeout: seconds taken" $((SECONDS - t0)) 0 15
+}
+
 # SIGINT to taskmem bench alone: the run stops, the results so far are out.
 case_interrupt() {
 	mkdir "$tmp/tmpdir"
@@ -305,6 +320,7 @@ main() {
 	case_matrix_json
 	case_table_and_plot
 	case_markdown
+	case_timeout
 	case_interrupt
 
 	finish
