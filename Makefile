@@ -159,6 +159,7 @@ check: unit integration lint sanitize fuzz
 # Timing goals live here, not in tests: ratios against untraced runs
 # measured in the same run (tools/bench/overhead.sh says what it changes).
 bench: all
+	$(Q)tools/install-deps.sh bpftrace time python3
 	$(Q)bash tools/bench/overhead.sh
 
 # The whole runtimes matrix of docs/results/runtimes.md (long: ~30 min).

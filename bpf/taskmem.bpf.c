@@ -192,6 +192,19 @@ static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
 	mm_add_tasks(m, 1, 1);
 }
 
+/*
+ * Waking taskmem for every exit costs about 10 us each (a fork storm
+ * felt it); userspace drains the buffer at least every 200 ms anyway, so
+ * wake it only when the buffer is half full.
+ */
+static __always_inline __u64 exit_wakeup(void)
+{
+	__u64 used = bpf_ringbuf_query(&exits, BPF_RB_AVAIL_DATA);
+	__u64 size = bpf_ringbuf_query(&exits, BPF_RB_RING_SIZE);
+
+	return used > size / 2 ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
 /* Last thread of p has exited: hand its record to userspace. */
 static __always_inline void proc_finish(struct proc_info *p,
 					struct task_struct *task)
@@ -207,7 +220,7 @@ static __always_inline void proc_finish(struct proc_info *p,
 	rec = bpf_ringbuf_reserve(&exits, sizeof(*rec), 0);
 	if (rec) {
 		__builtin_memcpy(rec, p, sizeof(*rec));
-		bpf_ringbuf_submit(rec, 0);
+		bpf_ringbuf_submit(rec, exit_wakeup());
 	} else {
 		__sync_fetch_and_add(&tree.lost_events, 1);
 	}

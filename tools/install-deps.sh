@@ -1,12 +1,14 @@
 #!/bin/sh
-# Install taskmem's build and test dependencies on Debian 12; does nothing
-# when they are already present, so it is safe to run before every build.
+# Install taskmem's build and test dependencies on Debian 12 (and any
+# packages named as arguments); does nothing when they are already present,
+# so it is safe to run before every build.
 set -eu
 
 PKGS="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev libjson-c-dev libclang-rt-14-dev cppcheck jq libxml2-dev libxml2-utils"
 
+# Extra packages for one target may be named on the command line.
 missing=""
-for p in $PKGS; do
+for p in $PKGS "$@"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing="$missing $p"
 done

@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include "numarg.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MIB		(1024UL * 1024UL)
@@ -90,21 +91,6 @@ static int __attribute__((format(printf, 1, 2))) complain(const char *fmt, ...)
  * atexit handlers and flush the parent's stdio buffers in the shared mm.
  */
 #define die(...)	do { complain(__VA_ARGS__); _exit(1); } while (0)
-
-static long parse_num(const char *s, const char *what, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	/* strtol alone accepts " 5", "+5" and "-0": we want plain digits */
-	if (!isdigit((unsigned char)s[0]))
-		bad_usage("invalid %s '%s'", what, s);
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < lo || v > hi)
-		bad_usage("invalid %s '%s'", what, s);
-	return v;
-}
 
 static long parse_mib(const char *s, long lo)
 {
