@@ -168,7 +168,7 @@ bench-runtimes: all
 	$(Q)bash tools/runtimes/build.sh
 	$(Q)mkdir -p $(OUT)/bench docs/results
 	$(OUT)/taskmem bench --plan tools/runtimes/plan.tsv --tasks $(BENCH_TASKS) \
-		--sleep 10 --timeout 600 -l -f markdown -o $(OUT)/bench/runtimes.md \
+		--sleep 10 --timeout 180 -l -f markdown -o $(OUT)/bench/runtimes.md \
 		--plot docs/results
 
 # The two set-up commands of the README: each installs what is missing first.
