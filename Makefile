@@ -170,6 +170,8 @@ bench-runtimes: all
 	$(OUT)/taskmem bench --plan tools/runtimes/plan.tsv --tasks $(BENCH_TASKS) \
 		--sleep 10 --timeout 180 -l -f markdown -o $(OUT)/bench/runtimes.md \
 		--plot docs/results
+	$(Q)bash tools/runtimes/results.sh $(OUT)/bench/runtimes.md \
+		$(OUT)/runtimes/status.tsv docs/results docs/results/runtimes.md
 
 # The two set-up commands of the README: each installs what is missing first.
 deps:
