@@ -600,17 +600,25 @@ static int cmd_kill(int argc, char **argv)
 	return 1;
 }
 
-static int cmd_fork_touch(int argc, char **argv)
+/*
+ * The parent touches mib_parent MiB; with wait_ms >= 0 it then says
+ * "ready" on stdout and waits (for a tracer to attach); then a child
+ * touches mib_child MiB more and holds it ms, and the parent waits for it.
+ */
+static int parent_then_child(long mib_parent, long wait_ms, long mib_child,
+			     long ms)
 {
-	long mib_parent = parse_mib(argv[0], 0);
-	long mib_child = parse_mib(argv[1], 0);
-	long ms = parse_ms(argv[2]);
 	char *p;
 	pid_t pid;
 	int ret;
 
-	(void)argc;
 	p = map_touch(mib_parent);
+	if (wait_ms >= 0) {
+		/* the caller may be reading a pipe or polling a file */
+		if (puts("ready") < 0 || fflush(stdout))
+			die("write to stdout");
+		hold(wait_ms);
+	}
 	pid = fork_or_die("child");
 	if (pid == 0) {
 		map_touch(mib_child);
@@ -622,36 +630,19 @@ static int cmd_fork_touch(int argc, char **argv)
 	return ret ? 1 : 0;
 }
 
-/*
- * For attaching from outside: touch the parent's memory, say "ready" on
- * stdout, wait WAIT_MS (the caller attaches then), and only then fork a
- * child that touches its own, so the child is born after the attach.
- */
+static int cmd_fork_touch(int argc, char **argv)
+{
+	(void)argc;
+	return parent_then_child(parse_mib(argv[0], 0), -1,
+				 parse_mib(argv[1], 0), parse_ms(argv[2]));
+}
+
+/* For attaching from outside: the child is born after the attach. */
 static int cmd_hold_fork(int argc, char **argv)
 {
-	long mib_parent = parse_mib(argv[0], 0);
-	long wait_ms = parse_ms(argv[1]);
-	long mib_child = parse_mib(argv[2], 0);
-	long ms = parse_ms(argv[3]);
-	char *p;
-	pid_t pid;
-	int ret;
-
 	(void)argc;
-	p = map_touch(mib_parent);
-	/* the caller may be reading a pipe or polling a file */
-	if (puts("ready") < 0 || fflush(stdout))
-		die("write to stdout");
-	hold(wait_ms);
-	pid = fork_or_die("child");
-	if (pid == 0) {
-		map_touch(mib_child);
-		hold(ms);
-		_exit(0);
-	}
-	ret = reap(pid);
-	unmap(p, mib_parent);
-	return ret ? 1 : 0;
+	return parent_then_child(parse_mib(argv[0], 0), parse_ms(argv[1]),
+				 parse_mib(argv[2], 0), parse_ms(argv[3]));
 }
 
 /*
