@@ -53,7 +53,7 @@ W_DESC=("page-fault storm: 1 GiB touched page by page, 4 rounds"
 W_faults=("$STRESS" faults 1024 4)
 W_forks=("$STRESS" forks 5000)
 W_threads=("$STRESS" threads 5000)
-W_asyncio=("$PYTHON" "$ROOT/tools/bench/asyncio_tasks.py" 100000 1)
+W_asyncio=("$PYTHON" "$ROOT/tools/runtimes/python/asyncio_tasks.py" 100000 1)
 # taskmem's RSS budget holds "while tracing 10k processes"
 W_rss10k=("$STRESS" forks 10000)
 # overhead budget (ratio of minimums) of each workload
