@@ -103,6 +103,18 @@ $(OUT)/tests/test_bench_report: $(OUT)/user/bench_stats.o $(OUT)/user/svg.o \
 $(OUT)/tests/test_bench_report: TEST_LDLIBS := -ljson-c \
 	$(shell pkg-config --cflags --libs libxml-2.0)
 
+# recorder writes the timeline CSV, the perfetto trace and the plot
+$(OUT)/tests/test_recorder: $(OUT)/user/timeline.o $(OUT)/user/perfetto.o \
+	$(OUT)/user/plot.o $(OUT)/user/svg.o $(OUT)/user/output.o \
+	$(OUT)/user/report.o $(OUT)/user/model.o
+$(OUT)/tests/test_recorder: TEST_LDLIBS := -ljson-c -lm
+# cmd_report end to end: reads a report written with model and report
+$(OUT)/tests/test_replay: $(OUT)/user/reader.o $(OUT)/user/model.o \
+	$(OUT)/user/timeline.o $(OUT)/user/report.o $(OUT)/user/plot.o \
+	$(OUT)/user/svg.o $(OUT)/user/output.o $(OUT)/user/cli.o \
+	$(OUT)/user/errors.o
+$(OUT)/tests/test_replay: TEST_LDLIBS := -ljson-c -lm
+
 # Every suite runs; the target fails at the end if any did.
 unit: $(UNIT_TESTS)
 	$(Q)f=0; for t in $(UNIT_TESTS); do $$t || f=1; done; exit $$f

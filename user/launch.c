@@ -17,7 +17,7 @@ struct child_failure {
 /* Become the invoking user, with that user's groups, HOME and USER. */
 static int drop_privileges(const struct launch_cred *c)
 {
-	if (!c->drop)
+	if (!c || !c->drop)
 		return 0;
 	if (initgroups(c->user, c->gid) || setgid(c->gid) || setuid(c->uid))
 		return -errno;

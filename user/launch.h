@@ -35,7 +35,8 @@ enum launch_stage {
 
 /*
  * Fork a child that will exec cmd once released, with the signal mask
- * child_mask and the credentials cred. Returns 0 or -errno.
+ * child_mask and the credentials cred (NULL: taskmem's own). Returns 0
+ * or -errno.
  */
 int launch_prepare(struct launch *l, char **cmd, const sigset_t *child_mask,
 		   const struct launch_cred *cred);

@@ -148,7 +148,8 @@ int output_commit(struct output *o)
 	if (fflush(o->f) || ferror(o->f))
 		err = -EIO;
 	if (!o->tmp) {
-		if (o->f != stderr && fclose(o->f) && !err)
+		/* taskmem's own stdout and stderr stay open */
+		if (o->f != stderr && o->f != stdout && fclose(o->f) && !err)
 			err = -errno;
 		o->f = NULL;
 		return err;
@@ -171,7 +172,7 @@ int output_commit(struct output *o)
 
 void output_abort(struct output *o)
 {
-	if (o->f && o->f != stderr)
+	if (o->f && o->f != stderr && o->f != stdout)
 		fclose(o->f);
 	o->f = NULL;
 	if (o->tmp) {

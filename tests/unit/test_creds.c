@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include <cmocka.h>
+#include "testutil.h"
 #include "creds.h"
 
 #define NOBODY 65534		/* uid and gid of nobody on Debian */
@@ -127,22 +128,7 @@ static void resolve(const char *user, int as_root, struct resolved *r)
 	r->ret = creds_resolve(user, as_root, &r->c, r->err, sizeof(r->err));
 }
 
-static int ci(void)
-{
-	const char *v = getenv("CI");
 
-	return v && !strcmp(v, "true");
-}
-
-/* Outside CI a test that needs root is skipped; in CI it fails. */
-static void need_root(void)
-{
-	if (geteuid() == 0)
-		return;
-	if (ci())
-		fail_msg("this test needs root (CI=true)");
-	skip();
-}
 
 static void expect_no_drop(const struct resolved *r)
 {

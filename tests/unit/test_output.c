@@ -24,6 +24,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <cmocka.h>
+#include "testutil.h"
 #include "output.h"
 
 #define NOBODY 65534	/* uid and gid of nobody/nogroup on Debian */
@@ -80,14 +81,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag,
-		      struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static int teardown(void **state)
 {
@@ -96,7 +89,7 @@ static int teardown(void **state)
 
 	tmpfile_errno = 0;
 	umask(fx->umask);
-	ret = nftw(fx->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	ret = remove_tree(fx->dir);
 	free(fx);
 	return ret;
 }
@@ -195,22 +188,7 @@ static int dir_has_tmpfile(const char *dir)
 	return 1;
 }
 
-static int ci(void)
-{
-	const char *v = getenv("CI");
 
-	return v && !strcmp(v, "true");
-}
-
-/* Outside CI a test that needs root is skipped; in CI it fails. */
-static void need_root(void)
-{
-	if (geteuid() == 0)
-		return;
-	if (ci())
-		fail_msg("this test needs root (CI=true)");
-	skip();
-}
 
 /*
  * A character device like /dev/NAME (major 1, minor) in the scratch
