@@ -20,7 +20,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
 # Pure modules: no libbpf, linked alone into the unit tests.
-PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot reader replay bench bench_report bench_stats svg utf8
+PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot reader replay bench bench_report bench_stats svg utf8 text
 USER_OBJS := $(patsubst %,$(OUT)/user/%.o,$(PURE) tracer attach trace main)
 TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -112,7 +112,7 @@ $(OUT)/tests/test_recorder: TEST_LDLIBS := -ljson-c -lm
 $(OUT)/tests/test_replay: $(OUT)/user/reader.o $(OUT)/user/model.o \
 	$(OUT)/user/timeline.o $(OUT)/user/report.o $(OUT)/user/plot.o \
 	$(OUT)/user/svg.o $(OUT)/user/output.o $(OUT)/user/cli.o \
-	$(OUT)/user/errors.o
+	$(OUT)/user/errors.o $(OUT)/user/text.o
 $(OUT)/tests/test_replay: TEST_LDLIBS := -ljson-c -lm
 
 # Every suite runs; the target fails at the end if any did.

@@ -155,16 +155,7 @@ static void draw_processes(struct chart *c, const struct tm_report *r)
 /* The command as title, cut to fit the chart's width. */
 static void title_of(const struct tm_report *r, char *title, size_t len)
 {
-	size_t used = 0;
-	int i;
-
-	snprintf(title, len, "attached processes");
-	if (!r->command)
-		return;
-	title[0] = '\0';
-	for (i = 0; i < r->command_argc && used < len - 1; i++)
-		used += snprintf(title + used, len - used, "%s%s", i ? " " : "",
-				 r->command[i]);
+	report_what(r, title, len);
 	/* svg_escape turns a character cut here into '?' */
 	if (strlen(title) > 90)
 		strcpy(title + 87, "...");

@@ -11,41 +11,7 @@
 #include "reader.h"
 #include "replay.h"
 #include "report.h"
-
-/* A whole file as a string; NULL with errno set. */
-static char *slurp(const char *path)
-{
-	size_t len = 0, cap = 0, n;
-	char *buf = NULL, *p;
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return NULL;
-	do {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : 65536;
-			p = realloc(buf, cap);
-			if (!p) {
-				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
-			}
-			buf = p;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-	} while (n);
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		errno = EIO;
-		return NULL;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	return buf;
-}
+#include "text.h"
 
 static int render(const struct report_opts *o, struct saved_report *s)
 {
@@ -90,7 +56,7 @@ int cmd_report(int argc, char **argv)
 	ret = tm_parse_outcome(ret, err, cli_report_usage, "report");
 	if (ret >= 0)
 		return ret;
-	text = slurp(o.file);
+	text = text_read(o.file);
 	if (!text) {
 		tm_err("cannot read report '%s': %s", o.file, strerror(errno));
 		return TM_EXIT_USAGE;

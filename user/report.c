@@ -29,18 +29,33 @@ void report_human_bytes(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%.2f %s", v, units[u]);
 }
 
+void report_what(const struct tm_report *r, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i, n;
+
+	buf[0] = '\0';
+	if (!r->command)
+		used = snprintf(buf, len, "attached to pid");
+	for (i = 0; r->command ? i < r->command_argc : i < r->ntargets; i++) {
+		if (used >= len)
+			return;
+		if (r->command)
+			n = snprintf(buf + used, len - used, "%s%s",
+				     i ? " " : "", r->command[i]);
+		else
+			n = snprintf(buf + used, len - used, "%s%d",
+				     i ? "," : " ", r->targets[i]);
+		used += n > 0 ? (size_t)n : 0;
+	}
+}
+
 static void print_command(FILE *f, const struct tm_report *r)
 {
-	int i;
+	char what[4096];
 
-	if (!r->command) {
-		fprintf(f, "attached to pid");
-		for (i = 0; i < r->ntargets; i++)
-			fprintf(f, "%s%d", i ? "," : " ", r->targets[i]);
-		return;
-	}
-	for (i = 0; i < r->command_argc; i++)
-		fprintf(f, "%s%s", i ? " " : "", r->command[i]);
+	report_what(r, what, sizeof(what));
+	fputs(what, f);
 }
 
 enum col_kind {

@@ -7,6 +7,9 @@
 #include "cli.h"
 #include "model.h"
 
+/* What was traced: the command line, or "attached to pid 1,2" (cut to len). */
+void report_what(const struct tm_report *r, char *buf, size_t len);
+
 /* "812 KiB", "256.0 MiB": binary units, 4 significant digits at most. */
 void report_human_bytes(uint64_t bytes, char *buf, size_t len);
 

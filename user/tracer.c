@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "kobj.h"
 #include "procfs.h"
+#include "text.h"
 #include "tracer.h"
 
 #define RINGBUF_BYTES (4U << 20)
@@ -59,34 +60,6 @@ int tracer_check_environment(void)
 	return 0;
 }
 
-static char *read_text(const char *path)
-{
-	size_t len = 0, cap = 0, n;
-	char *buf = NULL, *p;
-	FILE *f;
-
-	f = fopen(path, "re");
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 65536;
-			p = realloc(buf, cap);
-			if (!p)
-				break;
-			buf = p;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		if (!n)
-			break;
-		len += n;
-	}
-	fclose(f);
-	if (buf)
-		buf[len] = '\0';
-	return buf;
-}
-
 /*
  * What a thread, a process and an mm cost the kernel: slab object sizes,
  * which include what is allocated with the struct (the FPU state with
@@ -95,7 +68,7 @@ static char *read_text(const char *path)
  */
 static void kobj_configure(struct kobj_sizes *out)
 {
-	char *text = read_text("/proc/slabinfo");
+	char *text = text_read("/proc/slabinfo");
 	struct btf *btf = NULL;
 	uint64_t size[KOBJ_NR];
 	int i, id;

@@ -449,14 +449,19 @@ static void test_plot_full_timeline(void **state)
 	xmlXPathFreeObject(o);
 }
 
+/* Attached (-p): the title names the targets, as the table's header does. */
 static void test_plot_attached_title(void **state)
 {
+	static const int targets[] = { 4242, 4243 };
 	struct fixture *fx = *state;
 
 	fx->r.command = NULL;
 	fx->r.command_argc = 0;
+	fx->r.targets = targets;
+	fx->r.ntargets = 2;
 	render(fx);
-	assert_string_equal(string(fx, "(//s:text)[1]"), "attached processes");
+	assert_string_equal(string(fx, "(//s:text)[1]"),
+			    "attached to pid 4242,4243");
 }
 
 static void test_plot_title_escaped(void **state)
