@@ -454,10 +454,8 @@ static int parse_args(struct bench *b, int argc, char **argv)
 /* An output file, given to the user behind sudo like trace's report. */
 static int open_output(struct bench *b, struct output *o, const char *path)
 {
-	int err = output_open(o, path);
+	int err = output_open(o, path, stdout, &b->cred);
 
-	if (!err && b->cred.drop)
-		err = output_chown(o, b->cred.uid, b->cred.gid);
 	if (err)
 		tm_err("cannot write '%s': %s", path, strerror(-err));
 	return err;
@@ -492,7 +490,7 @@ static int open_outputs(struct bench *b)
 
 	if (creds_resolve(NULL, 0, &b->cred, why, sizeof(why)))
 		return usage_error("%s", why);
-	if (b->output && open_output(b, &b->out, b->output))
+	if (open_output(b, &b->out, b->output))
 		return -EINVAL;
 	if (!b->plot_dir)
 		return 0;
@@ -889,12 +887,11 @@ static int run_matrix(struct bench *b)
 
 static int write_results(struct bench *b)
 {
-	FILE *f = b->output ? b->out.f : stdout;
 	int err;
 
 	b->r.elapsed_s = now_s() - b->t0;
-	err = bench_write(f, &b->r, b->format, b->long_form);
-	if (!err && b->output)
+	err = bench_write(b->out.f, &b->r, b->format, b->long_form);
+	if (!err)
 		err = output_commit(&b->out);
 	if (err)
 		tm_err("cannot write the results to '%s': %s",

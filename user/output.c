@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "launch.h"
 #include "output.h"
 
 /* A new report gets the mode a plain create would give it. */
@@ -76,14 +77,15 @@ static int open_temporary(struct output *o)
 	return fd < 0 ? -errno : fd;
 }
 
-int output_open(struct output *o, const char *path)
+int output_open(struct output *o, const char *path, FILE *dflt,
+		const struct launch_cred *owner)
 {
 	int fd, err;
 
 	memset(o, 0, sizeof(*o));
 	o->path = path;
 	if (!path) {
-		o->f = stderr;
+		o->f = dflt;
 		return 0;
 	}
 	err = open_in_place(o);
@@ -102,7 +104,10 @@ int output_open(struct output *o, const char *path)
 		output_abort(o);
 		return err;
 	}
-	return 0;
+	err = owner && owner->drop ? output_chown(o, owner->uid, owner->gid) : 0;
+	if (err)
+		output_abort(o);
+	return err;
 }
 
 int output_chown(struct output *o, uid_t uid, gid_t gid)

@@ -18,8 +18,15 @@ struct output {
 	FILE *f;
 };
 
-/* Open the report's destination; 0 or -errno. */
-int output_open(struct output *o, const char *path);
+struct launch_cred;
+
+/*
+ * Open path, or use dflt (stdout, stderr) when path is NULL; a file
+ * taskmem creates goes to owner's user when owner drops root (owner may
+ * be NULL). 0 or -errno.
+ */
+int output_open(struct output *o, const char *path, FILE *dflt,
+		const struct launch_cred *owner);
 /* Give a new report file to uid:gid (the user behind sudo); 0 or -errno. */
 int output_chown(struct output *o, uid_t uid, gid_t gid);
 /* Flush and move the report into place; 0 or -errno. */

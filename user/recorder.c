@@ -4,16 +4,6 @@
 #include "plot.h"
 #include "recorder.h"
 
-static int open_one(struct output *out, const char *path,
-		    const struct launch_cred *cred)
-{
-	int err = output_open(out, path);
-
-	if (!err && cred && cred->drop)
-		err = output_chown(out, cred->uid, cred->gid);
-	return err;
-}
-
 int recorder_open(struct recorder *rc, const struct trace_opts *o,
 		  const struct launch_cred *cred, const char **what)
 {
@@ -31,20 +21,20 @@ int recorder_open(struct recorder *rc, const struct trace_opts *o,
 		return err;
 	if (o->timeline) {
 		*what = o->timeline;
-		err = open_one(&rc->csv, o->timeline, cred);
+		err = output_open(&rc->csv, o->timeline, NULL, cred);
 		if (err)
 			return err;
 		timeline_csv_header(rc->csv.f);
 	}
 	if (o->plot) {
 		*what = o->plot;
-		err = open_one(&rc->plot, o->plot, cred);
+		err = output_open(&rc->plot, o->plot, NULL, cred);
 		if (err)
 			return err;
 	}
 	if (o->perfetto) {
 		*what = o->perfetto;
-		err = open_one(&rc->trace, o->perfetto, cred);
+		err = output_open(&rc->trace, o->perfetto, NULL, cred);
 		if (err)
 			return err;
 		perfetto_begin(&rc->pf, rc->trace.f);

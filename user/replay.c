@@ -23,14 +23,12 @@ static int render(const struct report_opts *o, struct saved_report *s)
 		       "--timeline, --plot or --sample-ms)", o->file);
 		return TM_EXIT_USAGE;
 	}
-	err = output_open(&out, o->output);
+	/* the report goes to stdout here: it is what was asked for */
+	err = output_open(&out, o->output, stdout, NULL);
 	if (err) {
 		tm_err("cannot write '%s': %s", o->output, strerror(-err));
 		return TM_EXIT_USAGE;
 	}
-	/* the report goes to stdout here: it is what was asked for */
-	if (!o->output)
-		out.f = stdout;
 	if (o->svg)
 		plot_timeline(out.f, &s->r, s->r.timeline);
 	else

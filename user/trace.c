@@ -410,9 +410,7 @@ static int prepare(struct tracer *t, const struct trace_opts *o)
 	if (tracer_check_environment())
 		return TM_EXIT_FAIL;
 	/* before anything runs, so a bad path wastes no run */
-	err = output_open(&t->out, o->output);
-	if (!err && t->cred.drop)
-		err = output_chown(&t->out, t->cred.uid, t->cred.gid);
+	err = output_open(&t->out, o->output, stderr, &t->cred);
 	if (err) {
 		tm_err("cannot write report to '%s': %s", o->output,
 		       strerror(-err));

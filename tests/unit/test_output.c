@@ -211,7 +211,7 @@ static void test_stderr(void **state)
 	struct output o;
 
 	(void)state;
-	assert_int_equal(output_open(&o, NULL), 0);
+	assert_int_equal(output_open(&o, NULL, stderr, NULL), 0);
 	assert_ptr_equal(o.f, stderr);
 	assert_null(o.tmp);
 	assert_int_equal(output_chown(&o, NOBODY, NOBODY), 0);
@@ -230,7 +230,7 @@ static void test_new_file(void **state)
 	struct fixture *fx = *state;
 	struct output o;
 
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	assert_non_null(o.f);
 	assert_int_equal(access(fx->path, F_OK), -1);
 	assert_int_equal(errno, ENOENT);
@@ -258,7 +258,7 @@ static void test_new_file_named_temporary(void **state)
 	char names[1024], want[PATH_MAX];
 	struct output o;
 
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	assert_false(o.unnamed);
 	assert_non_null(o.tmp);
 	snprintf(want, sizeof(want), "%s.", fx->path);
@@ -284,7 +284,7 @@ static void test_mode_follows_umask(void **state)
 	for (i = 0; i < sizeof(masks) / sizeof(masks[0]); i++) {
 		umask(masks[i]);
 		unlink(fx->path);
-		assert_int_equal(output_open(&o, fx->path), 0);
+		assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 		fputs("x\n", o.f);
 		assert_int_equal(output_commit(&o), 0);
 		assert_int_equal(mode_of(fx->path) & 07777,
@@ -304,7 +304,7 @@ static void test_relative_path(void **state)
 
 	assert_true(cwd >= 0);
 	assert_int_equal(chdir(fx->dir), 0);
-	ret = output_open(&o, "report.json");
+	ret = output_open(&o, "report.json", stderr, NULL);
 	if (!ret) {
 		fputs("rel\n", o.f);
 		ret = output_commit(&o);
@@ -325,7 +325,7 @@ static void test_replace_existing(void **state)
 
 	write_file(fx->path, "old report\n");
 	assert_int_equal(stat(fx->path, &before), 0);
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	assert_non_null(o.tmp);
 	fputs("new\n", o.f);
 	fflush(o.f);
@@ -345,7 +345,7 @@ static void test_abort_new(void **state)
 	struct fixture *fx = *state;
 	struct output o;
 
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	fputs("partial", o.f);
 	output_abort(&o);
 	assert_null(o.f);
@@ -362,7 +362,7 @@ static void test_abort_existing(void **state)
 	struct output o;
 
 	write_file(fx->path, "old report\n");
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	fputs("partial", o.f);
 	output_abort(&o);
 	expect_entries(fx->dir, 1);
@@ -374,7 +374,7 @@ static void test_abort_after_commit(void **state)
 	struct fixture *fx = *state;
 	struct output o;
 
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	fputs("done\n", o.f);
 	assert_int_equal(output_commit(&o), 0);
 	output_abort(&o);
@@ -388,7 +388,7 @@ static void test_commit_temporary_gone(void **state)
 	struct fixture *fx = *state;
 	struct output o;
 
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	assert_false(o.unnamed);
 	assert_int_equal(unlink(o.tmp), 0);
 	fputs("lost\n", o.f);
@@ -414,7 +414,7 @@ static void test_commit_over_stale_temporary(void **state)
 		skip();
 	snprintf(stale, sizeof(stale), "%s.%d.tmp", fx->path, (int)getpid());
 	write_file(stale, "stale\n");
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	fputs("new\n", o.f);
 	ret = output_commit(&o);
 	if (ret)
@@ -433,7 +433,7 @@ static void test_dev_null(void **state)
 
 	char_device(fx, "null", 3, path, sizeof(path));
 	assert_int_equal(stat(path, &before), 0);
-	assert_int_equal(output_open(&o, path), 0);
+	assert_int_equal(output_open(&o, path, stderr, NULL), 0);
 	assert_null(o.tmp);
 	assert_false(o.unnamed);
 	assert_int_equal(output_chown(&o, NOBODY, NOBODY), 0);
@@ -457,7 +457,7 @@ static void test_dev_full(void **state)
 	struct output o;
 
 	char_device(fx, "full", 7, path, sizeof(path));
-	assert_int_equal(output_open(&o, path), 0);
+	assert_int_equal(output_open(&o, path, stderr, NULL), 0);
 	fputs("no space\n", o.f);
 	assert_int_equal(output_commit(&o), -EIO);
 	assert_null(o.f);
@@ -477,7 +477,7 @@ static void test_fifo(void **state)
 	assert_int_equal(mkfifo(path, 0600), 0);
 	rd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	assert_true(rd >= 0);
-	assert_int_equal(output_open(&o, path), 0);
+	assert_int_equal(output_open(&o, path, stderr, NULL), 0);
 	assert_null(o.tmp);
 	assert_int_equal(output_chown(&o, NOBODY, NOBODY), 0);
 	fputs("through the pipe\n", o.f);
@@ -508,7 +508,7 @@ static void test_symlink(void **state)
 	snprintf(target, sizeof(target), "%s/target.json", fx->dir);
 	write_file(target, "old\n");
 	assert_int_equal(symlink("target.json", fx->path), 0);
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	assert_null(o.tmp);
 	fputs("through the link\n", o.f);
 	assert_int_equal(output_commit(&o), 0);
@@ -530,7 +530,7 @@ static void test_symlink_dangling(void **state)
 
 	snprintf(target, sizeof(target), "%s/later.json", fx->dir);
 	assert_int_equal(symlink("later.json", fx->path), 0);
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	fputs("created\n", o.f);
 	assert_int_equal(output_commit(&o), 0);
 	assert_true(S_ISLNK(mode_of(fx->path)));
@@ -542,7 +542,7 @@ static void expect_open_fails(const char *path, int err)
 {
 	struct output o;
 
-	assert_int_equal(output_open(&o, path), err);
+	assert_int_equal(output_open(&o, path, stderr, NULL), err);
 	assert_null(o.f);
 	assert_null(o.tmp);
 	assert_false(o.unnamed);
@@ -591,7 +591,7 @@ static void test_unwritable_dir(void **state)
 	if (pid == 0) {
 		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
 			_exit(100);
-		ret = output_open(&o, path);
+		ret = output_open(&o, path, stderr, NULL);
 		_exit(ret == -EACCES && !o.f && !o.tmp ? 0 :
 		      ret == 0 ? 101 : 102);
 	}
@@ -614,7 +614,7 @@ static void test_chown_new_file(void **state)
 	struct stat st;
 
 	need_root();
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	assert_int_equal(output_chown(&o, NOBODY, NOBODY), 0);
 	fputs("mine\n", o.f);
 	assert_int_equal(output_commit(&o), 0);
@@ -632,7 +632,7 @@ static void test_chown_replaced_file(void **state)
 
 	need_root();
 	write_file(fx->path, "root's\n");
-	assert_int_equal(output_open(&o, fx->path), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
 	assert_int_equal(output_chown(&o, NOBODY, NOBODY), 0);
 	fputs("mine\n", o.f);
 	assert_int_equal(output_commit(&o), 0);
