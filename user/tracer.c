@@ -228,6 +228,23 @@ static uint64_t page_bytes(const struct tracer *t, int64_t pages)
 	return pages > 0 ? (uint64_t)pages * t->report.page_size : 0;
 }
 
+/*
+ * The sizes of a sample from page counters (indexed TM_*PAGES) and the
+ * kernel memory in bytes; max_rss_pages is the window's maximum.
+ */
+static void sample_sizes(const struct tracer *t, struct tl_sample *s,
+			 const __s64 *cur, int64_t rss, int64_t max_rss_pages,
+			 int64_t kmem)
+{
+	s->rss = page_bytes(t, rss);
+	s->anon = page_bytes(t, cur[TM_ANONPAGES]);
+	s->file = page_bytes(t, cur[TM_FILEPAGES]);
+	s->shmem = page_bytes(t, cur[TM_SHMEMPAGES]);
+	s->max_rss = page_bytes(t, max_rss_pages > rss ? max_rss_pages : rss);
+	s->kmem = kmem > 0 ? kmem : 0;
+	s->footprint = s->rss + s->kmem;
+}
+
 /* A live mm as its owner's sample; max_rss from this window only. */
 static void mm_sample(struct tracer *t, const struct mm_state *m,
 		      uint64_t gen, double t_s, struct tl_sample *s)
@@ -235,8 +252,6 @@ static void mm_sample(struct tracer *t, const struct mm_state *m,
 	int pfd = bpf_map__fd(t->skel->maps.procs);
 	int64_t rss = m->cur[TM_FILEPAGES] + m->cur[TM_ANONPAGES] +
 		      m->cur[TM_SHMEMPAGES];
-	int64_t max = m->win_gen == gen && m->win_max_rss > rss ?
-			      m->win_max_rss : rss;
 	struct proc_info pi;
 	__u32 pid = m->owner;
 
@@ -248,13 +263,8 @@ static void mm_sample(struct tracer *t, const struct mm_state *m,
 	s->comm[sizeof(s->comm) - 1] = '\0';
 	s->processes = m->users > 0 ? m->users : 0;
 	s->threads = m->tasks > 0 ? m->tasks : 0;
-	s->rss = page_bytes(t, rss);
-	s->anon = page_bytes(t, m->cur[TM_ANONPAGES]);
-	s->file = page_bytes(t, m->cur[TM_FILEPAGES]);
-	s->shmem = page_bytes(t, m->cur[TM_SHMEMPAGES]);
-	s->max_rss = page_bytes(t, max);
-	s->kmem = m->kmem > 0 ? m->kmem : 0;
-	s->footprint = s->rss + s->kmem;
+	sample_sizes(t, s, m->cur, rss, m->win_gen == gen ? m->win_max_rss : 0,
+		     m->kmem);
 	s->max_footprint = s->max_rss + s->kmem;
 }
 
@@ -271,18 +281,12 @@ void tracer_sample(struct tracer *t, double t_s, struct tl_sample *s,
 	s->t = t_s;
 	s->processes = ts->procs > 0 ? ts->procs : 0;
 	s->threads = ts->threads > 0 ? ts->threads : 0;
-	s->rss = page_bytes(t, rss);
-	s->anon = page_bytes(t, ts->cur[TM_ANONPAGES]);
-	s->file = page_bytes(t, ts->cur[TM_FILEPAGES]);
-	s->shmem = page_bytes(t, ts->cur[TM_SHMEMPAGES]);
-	s->kmem = kmem > 0 ? kmem : 0;
-	s->footprint = s->rss + s->kmem;
-	fp = (int64_t)s->footprint;
 	/* the next window starts from what is held now */
 	max_rss = __atomic_exchange_n(&ts->win_max_rss, rss, __ATOMIC_ACQ_REL);
+	sample_sizes(t, s, ts->cur, rss, max_rss, kmem);
+	fp = (int64_t)s->footprint;
 	max_fp = __atomic_exchange_n(&ts->win_max_footprint, fp,
 				     __ATOMIC_ACQ_REL);
-	s->max_rss = page_bytes(t, max_rss > rss ? max_rss : rss);
 	s->max_footprint = max_fp > fp ? (uint64_t)max_fp : (uint64_t)fp;
 
 	if (each_proc) {
