@@ -20,7 +20,6 @@
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include "numarg.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MIB		(1024UL * 1024UL)
@@ -53,23 +52,12 @@ static const char usage_text[] =
 	"1..10000 for children and 1..1000000 for spawn, CODE 0..255, SIG a\n"
 	"signal number.\n";
 
+#define PROG "memshape"
+#include "numarg.h"
+
 static size_t page_size;
 /* volatile, so the page reads in map_file() cannot be optimised away */
 static volatile unsigned long page_sum;
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("memshape: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fputs(usage_text, stderr);
-	exit(2);
-}
 
 /* Prints "memshape: cannot <what>: <errno text>" and returns -1. */
 static int __attribute__((format(printf, 1, 2))) complain(const char *fmt, ...)

@@ -20,7 +20,6 @@
 #include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include "numarg.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MIB		(1024UL * 1024UL)
@@ -46,19 +45,8 @@ static const char usage_text[] =
 	"        exits at once, and wait for it.\n"
 	"threads: create and join N threads (1..10000000), in batches of 100.\n";
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-bad_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("stress: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	fputs(usage_text, stderr);
-	exit(2);
-}
+#define PROG "stress"
+#include "numarg.h"
 
 /* Prints "stress: cannot <what>: <strerror(err)>" and exits 1. */
 static void __attribute__((noreturn, format(printf, 2, 3)))
