@@ -170,7 +170,7 @@ static void max_bytes(uint64_t *into, uint64_t val)
 		*into = val;
 }
 
-static int64_t mm_rss_pages(const struct mm_state *m)
+int64_t model_mm_rss(const struct mm_state *m)
 {
 	return m->cur[TM_FILEPAGES] + m->cur[TM_ANONPAGES] +
 	       m->cur[TM_SHMEMPAGES];
@@ -183,7 +183,7 @@ static int64_t mm_at_peak(const struct mm_state *m, int64_t gen)
 		return m->snap_val;
 	if (m->snap_gen > gen)
 		return 0;
-	return mm_rss_pages(m);
+	return model_mm_rss(m);
 }
 
 static void fold_live_mms(struct tm_report *r, int64_t gen,
@@ -204,8 +204,8 @@ static void fold_live_mms(struct tm_report *r, int64_t gen,
 		max_bytes(&p->peak_vm, pages(r, m->peak_vm));
 		max_bytes(&p->peak_pgtables, m->peak_pgtables);
 		max_bytes(&p->peak_footprint, m->peak_footprint);
-		p->cur_rss += pages(r, mm_rss_pages(m));
-		p->cur_footprint += pages(r, mm_rss_pages(m)) +
+		p->cur_rss += pages(r, model_mm_rss(m));
+		p->cur_footprint += pages(r, model_mm_rss(m)) +
 				    (m->kmem > 0 ? m->kmem : 0);
 		at_peak[p - r->procs] += mm_at_peak(m, gen);
 	}

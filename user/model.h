@@ -117,6 +117,9 @@ int model_add_mm(struct tm_report *r, const struct mm_state *m);
 /* Remember the kernel's VmHWM of pid (the latest reading wins). */
 int model_set_vmhwm(struct tm_report *r, uint32_t pid, uint64_t bytes);
 
+/* An mm's RSS in pages: file + anon + shmem (swap entries are not RSS). */
+int64_t model_mm_rss(const struct mm_state *m);
+
 /* A wait(2)-style status as a shell exit code (128+N for signal N). */
 int model_exit_code(int status);
 

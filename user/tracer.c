@@ -250,8 +250,7 @@ static void mm_sample(struct tracer *t, const struct mm_state *m,
 		      uint64_t gen, double t_s, struct tl_sample *s)
 {
 	int pfd = bpf_map__fd(t->skel->maps.procs);
-	int64_t rss = m->cur[TM_FILEPAGES] + m->cur[TM_ANONPAGES] +
-		      m->cur[TM_SHMEMPAGES];
+	int64_t rss = model_mm_rss(m);
 	struct proc_info pi;
 	__u32 pid = m->owner;
 
