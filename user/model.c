@@ -194,6 +194,7 @@ static void fold_live_mms(struct tm_report *r, int64_t gen,
 	for (i = 0; i < r->nmms; i++) {
 		const struct mm_state *m = &r->mms[i];
 		struct tm_proc *p = model_find(r, m->owner);
+		uint64_t rss = pages(r, model_mm_rss(m));
 
 		if (!p)
 			continue;
@@ -204,9 +205,8 @@ static void fold_live_mms(struct tm_report *r, int64_t gen,
 		max_bytes(&p->peak_vm, pages(r, m->peak_vm));
 		max_bytes(&p->peak_pgtables, m->peak_pgtables);
 		max_bytes(&p->peak_footprint, m->peak_footprint);
-		p->cur_rss += pages(r, model_mm_rss(m));
-		p->cur_footprint += pages(r, model_mm_rss(m)) +
-				    (m->kmem > 0 ? m->kmem : 0);
+		p->cur_rss += rss;
+		p->cur_footprint += rss + (m->kmem > 0 ? m->kmem : 0);
 		at_peak[p - r->procs] += mm_at_peak(m, gen);
 	}
 }
