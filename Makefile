@@ -19,11 +19,19 @@ LDLIBS_JSON := -ljson-c
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
-# Pure modules: no libbpf, linked alone into the unit tests.
-PURE := cli model report launch errors output kobj cgroup procfs creds timeline perfetto recorder plot reader replay bench bench_report bench_stats svg utf8 text
-USER_OBJS := $(patsubst %,$(OUT)/user/%.o,$(PURE) tracer attach trace main)
+# user/ is one folder per responsibility; the pure modules (everything but
+# the libbpf glue and main.c) go into one archive that the unit tests link.
+USER_SRCS := $(wildcard user/*/*.c) user/main.c
+BPF_GLUE := user/trace/cmd_trace.c user/trace/session.c user/trace/attach.c
+PURE_SRCS := $(filter-out $(BPF_GLUE) user/main.c,$(USER_SRCS))
+PURE_LIB := $(OUT)/libtaskmem-pure.a
+USER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE) user/main.c)
 TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
-UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/*/test_*.c))
+# What the unit tests link besides the archive (parsers they read output
+# back with).
+TEST_LDLIBS := -lcmocka -ljson-c $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm
+TEST_CFLAGS := -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 
 ifeq ($(V),1)
 Q :=
@@ -41,7 +49,7 @@ endif
 
 all: $(OUT)/taskmem $(TOOLS)
 
-$(OUT) $(OUT)/user $(OUT)/tools $(OUT)/tests $(OUT)/fuzz:
+$(OUT) $(OUT)/tools $(OUT)/fuzz:
 	$(call msg,MKDIR,$@)
 	$(Q)mkdir -p $@
 
@@ -53,13 +61,18 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUT)/user/trace.o $(OUT)/user/tracer.o $(OUT)/user/attach.o: $(OUT)/taskmem.skel.h
+$(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE)): $(OUT)/taskmem.skel.h
 
-$(OUT)/user/%.o: user/%.c | $(OUT)/user
+$(OUT)/user/%.o: user/%.c
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OUT)/taskmem: $(USER_OBJS)
+$(PURE_LIB): $(patsubst %.c,$(OUT)/%.o,$(PURE_SRCS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(OUT)/taskmem: $(USER_OBJS) $(PURE_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) -lm -o $@
 
@@ -67,53 +80,13 @@ $(OUT)/tools/%: tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
 
-# Unit tests link only the pure module they test (test_cli -> cli.o ...).
-# utf8.o is linked to all: report, svg and bench_stats check UTF-8 with it
-$(OUT)/tests/test_%: tests/unit/test_%.c $(OUT)/user/%.o $(OUT)/user/utf8.o \
-		| $(OUT)/tests
+# A unit test links its own file and the archive: the linker takes from it
+# only the modules the test reaches, so no test lists its dependencies.
+$(OUT)/tests/%: tests/unit/%.c $(PURE_LIB)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Werror=unused-function $(filter %.c %.o,$^) \
-		-lcmocka $(TEST_LDLIBS) -o $@
-
-# test_report reads the JSON back with a real parser
-$(OUT)/tests/test_report: $(OUT)/user/model.o
-$(OUT)/tests/test_report: TEST_LDLIBS := -ljson-c
-# creds reads SUDO_UID and SUDO_GID with cli_parse_ulong
-$(OUT)/tests/test_creds: $(OUT)/user/cli.o
-# timeline writes its comm fields with report's CSV quoting
-$(OUT)/tests/test_timeline: $(OUT)/user/report.o
-# plot labels sizes with report's units; the test reads the SVG back with
-# libxml2 (compiled and linked in one step)
-$(OUT)/tests/test_plot: $(OUT)/user/report.o $(OUT)/user/svg.o
-$(OUT)/tests/test_plot: TEST_LDLIBS := $(shell pkg-config --cflags --libs libxml-2.0) -lm
-# perfetto writes names with report's JSON strings; read back with json-c
-$(OUT)/tests/test_perfetto: $(OUT)/user/report.o
-$(OUT)/tests/test_perfetto: TEST_LDLIBS := -ljson-c
-# reader fills the model's report and timeline; the test writes them with report
-$(OUT)/tests/test_reader: $(OUT)/user/model.o $(OUT)/user/timeline.o \
-	$(OUT)/user/report.o
-$(OUT)/tests/test_reader: TEST_LDLIBS := -ljson-c -lm
-# bench_stats parses --tasks with cli_parse_ulong
-$(OUT)/tests/test_bench_stats: $(OUT)/user/cli.o
-# test_svg parses the SVG back with libxml2 (compiled and linked in one step)
-$(OUT)/tests/test_svg: TEST_LDLIBS := $(shell pkg-config --cflags --libs libxml-2.0)
-# bench_report's forms, read back with json-c and libxml2
-$(OUT)/tests/test_bench_report: $(OUT)/user/bench_stats.o $(OUT)/user/svg.o \
-	$(OUT)/user/report.o $(OUT)/user/cli.o
-$(OUT)/tests/test_bench_report: TEST_LDLIBS := -ljson-c \
-	$(shell pkg-config --cflags --libs libxml-2.0)
-
-# recorder writes the timeline CSV, the perfetto trace and the plot
-$(OUT)/tests/test_recorder: $(OUT)/user/timeline.o $(OUT)/user/perfetto.o \
-	$(OUT)/user/plot.o $(OUT)/user/svg.o $(OUT)/user/output.o \
-	$(OUT)/user/report.o $(OUT)/user/model.o
-$(OUT)/tests/test_recorder: TEST_LDLIBS := -ljson-c -lm
-# cmd_report end to end: reads a report written with model and report
-$(OUT)/tests/test_replay: $(OUT)/user/reader.o $(OUT)/user/model.o \
-	$(OUT)/user/timeline.o $(OUT)/user/report.o $(OUT)/user/plot.o \
-	$(OUT)/user/svg.o $(OUT)/user/output.o $(OUT)/user/cli.o \
-	$(OUT)/user/errors.o $(OUT)/user/text.o
-$(OUT)/tests/test_replay: TEST_LDLIBS := -ljson-c -lm
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) -Werror=unused-function $< $(PURE_LIB) \
+		$(TEST_LDLIBS) -o $@
 
 # Every suite runs; the target fails at the end if any did.
 unit: $(UNIT_TESTS)
@@ -138,9 +111,9 @@ sanitize: all
 # from the seeds in tests/fuzz/seeds (copied: libFuzzer adds to its corpus).
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ibpf -Iuser
-FUZZ_SRC_cli := user/cli.c
-FUZZ_SRC_reader := user/reader.c user/model.c user/timeline.c user/report.c \
-	user/plot.c user/svg.c user/utf8.c
+FUZZ_SRC_cli := user/common/cli.c
+FUZZ_SRC_reader := user/replay/reader.c user/model/model.c user/model/timeline.c \
+	user/output/report.c user/output/plot.c user/output/svg.c user/common/utf8.c
 FUZZ_LIBS_reader := -ljson-c -lm
 
 $(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) | $(OUT)/fuzz
@@ -164,7 +137,7 @@ fuzz: $(OUT)/fuzz/fuzz_cli $(OUT)/fuzz/fuzz_reader
 # Static analysis of the userspace code.
 lint:
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--inline-suppr --std=c11 -D__x86_64__ -Iuser -Ibpf user/*.c
+		--inline-suppr --std=c11 -D__x86_64__ -Iuser -Ibpf user/*.c user/*/*.c
 
 check: unit integration lint sanitize fuzz
 
@@ -205,4 +178,4 @@ clean:
 	$(call msg,CLEAN,$(OUT))
 	$(Q)rm -rf $(OUT) $(OUT)-san
 
--include $(wildcard $(OUT)/*.d $(OUT)/user/*.d $(OUT)/tests/*.d $(OUT)/tools/*.d)
+-include $(wildcard $(OUT)/*.d $(OUT)/user/*.d $(OUT)/user/*/*.d $(OUT)/tests/*/*.d $(OUT)/tools/*.d)

@@ -2,10 +2,10 @@
 /* taskmem: the exact, kernel-aware memory footprint of a process tree. */
 #include <stdio.h>
 #include <string.h>
-#include "bench.h"
-#include "errors.h"
-#include "replay.h"
-#include "trace.h"
+#include "bench/cmd_bench.h"
+#include "common/errors.h"
+#include "replay/cmd_report.h"
+#include "trace/cmd_trace.h"
 
 #define TASKMEM_VERSION "0.1.0"
 

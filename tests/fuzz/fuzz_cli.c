@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
+#include "common/cli.h"
 
 #define MAX_ARGS 64
 

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "plot.h"
-#include "reader.h"
-#include "report.h"
+#include "output/plot.h"
+#include "replay/reader.h"
+#include "output/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stddef.h>
+#include <inttypes.h>
+#include <string.h>
+#include "output/report.h"
+#include "common/utf8.h"
+
+void report_human_bytes(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double v = (double)bytes;
+	int u = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+		return;
+	}
+	while (v >= 1024.0 && u < 4) {
+		v /= 1024.0;
+		u++;
+	}
+	/* pick the decimals by the rounded value: 4 significant digits */
+	if (v >= 999.5)
+		snprintf(buf, len, "%.0f %s", v, units[u]);
+	else if (v >= 99.995)
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+	else
+		snprintf(buf, len, "%.2f %s", v, units[u]);
+}
+
+void report_what(const struct tm_report *r, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i, n;
+
+	buf[0] = '\0';
+	if (!r->command)
+		used = snprintf(buf, len, "attached to pid");
+	for (i = 0; r->command ? i < r->command_argc : i < r->ntargets; i++) {
+		if (used >= len)
+			return;
+		if (r->command)
+			n = snprintf(buf + used, len - used, "%s%s",
+				     i ? " " : "", r->command[i]);
+		else
+			n = snprintf(buf + used, len - used, "%s%d",
+				     i ? "," : " ", r->targets[i]);
+		used += n > 0 ? (size_t)n : 0;
+	}
+}
+
+static void print_command(FILE *f, const struct tm_report *r)
+{
+	char what[4096];
+
+	report_what(r, what, sizeof(what));
+	fputs(what, f);
+}
+
+enum col_kind {
+	COL_BYTES,
+	COL_COUNT,
+};
+
+/* A table column: where its value is in a process row and in TOTAL. */
+struct column {
+	const char *title;
+	const char *key;	/* in JSON and CSV */
+	enum col_kind kind;
+	bool detail;	/* only with --long */
+	bool of_mm;	/* the mm's figure: "-" for a process sharing one */
+	size_t proc_off;
+	size_t tree_off;
+};
+
+#define COL(t, key, k, d, m, pf, tf) \
+	{ t, key, k, d, m, offsetof(struct tm_proc, pf), \
+	  offsetof(struct tm_tree, tf) }
+
+static const struct column columns[] = {
+	COL("FOOTPRINT", "peak_footprint_bytes", COL_BYTES, false, true,
+	    peak_footprint, peak_footprint),
+	COL("PEAK_RSS", "peak_rss_bytes", COL_BYTES, false, true, peak_rss,
+	    peak_rss),
+	COL("ANON", "peak_anon_bytes", COL_BYTES, true, true, peak_anon,
+	    peak_anon),
+	COL("FILE", "peak_file_bytes", COL_BYTES, true, true, peak_file,
+	    peak_file),
+	COL("SHMEM", "peak_shmem_bytes", COL_BYTES, true, true, peak_shmem,
+	    peak_shmem),
+	COL("PGTABLES", "peak_pgtables_bytes", COL_BYTES, false, true,
+	    peak_pgtables, peak_pgtables),
+	COL("KSTACK", "peak_kstack_bytes", COL_BYTES, false, false,
+	    peak_kstack, peak_kstack),
+	COL("TASK_STRUCT", "peak_task_struct_bytes", COL_BYTES, true, false,
+	    peak_task_struct, peak_task_struct),
+	COL("PEAK_VM", "peak_vm_bytes", COL_BYTES, true, true, peak_vm,
+	    peak_vm),
+	COL("THREADS", "peak_threads", COL_COUNT, false, false, peak_threads,
+	    peak_threads),
+	COL("AT_PEAK", "rss_at_tree_peak_bytes", COL_BYTES, false, false,
+	    rss_at_tree_peak, peak_rss),
+	COL("MINFLT", "minor_faults", COL_COUNT, true, false, min_flt,
+	    minor_faults),
+	COL("MAJFLT", "major_faults", COL_COUNT, true, false, maj_flt,
+	    major_faults),
+};
+
+#define NR_COLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+static uint64_t proc_value(const struct tm_proc *p, const struct column *c)
+{
+	return *(const uint64_t *)((const char *)p + c->proc_off);
+}
+
+static uint64_t tree_value(const struct tm_tree *t, const struct column *c)
+{
+	return *(const uint64_t *)((const char *)t + c->tree_off);
+}
+
+/* How a table is laid out: aligned text, or a Markdown table. */
+struct layout {
+	bool markdown;
+	bool long_table;
+	int w[NR_COLUMNS];	/* aligned: the data's, title's or note's width */
+};
+
+static void shared_note(const struct tm_proc *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "(mm of %" PRIu32 ")", p->shared_mm_with);
+}
+
+static void table_layout(const struct tm_report *r, bool long_table,
+			 bool markdown, struct layout *lay)
+{
+	size_t i, j;
+	char note[32];
+
+	lay->markdown = markdown;
+	lay->long_table = long_table;
+	for (i = 0; i < NR_COLUMNS; i++) {
+		int title = (int)strlen(columns[i].title);
+
+		lay->w[i] = columns[i].kind == COL_BYTES ? 10 : 8;
+		if (title > lay->w[i])
+			lay->w[i] = title;
+	}
+	/* the note goes in the first column, FOOTPRINT */
+	for (j = 0; j < r->nprocs; j++) {
+		if (!r->procs[j].shared_mm_with)
+			continue;
+		shared_note(&r->procs[j], note, sizeof(note));
+		if ((int)strlen(note) > lay->w[0])
+			lay->w[0] = strlen(note);
+	}
+}
+
+static bool shown(const struct layout *lay, size_t i)
+{
+	return lay->long_table || !columns[i].detail;
+}
+
+/* One cell; width < 0 aligns left. The first cell opens the line. */
+static void put(FILE *f, const struct layout *lay, bool first, int width,
+		const char *text)
+{
+	if (lay->markdown)
+		fprintf(f, "| %s ", text);
+	else
+		fprintf(f, "%s%*s", first ? "" : " ", width, text);
+}
+
+static void end_line(FILE *f, const struct layout *lay)
+{
+	fputs(lay->markdown ? "|\n" : "\n", f);
+}
+
+static void put_value(FILE *f, const struct layout *lay, size_t i,
+		      uint64_t v)
+{
+	char buf[32];
+
+	if (columns[i].kind == COL_BYTES)
+		report_human_bytes(v, buf, sizeof(buf));
+	else
+		snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	put(f, lay, false, lay->w[i], buf);
+}
+
+static void table_header(FILE *f, const struct layout *lay)
+{
+	size_t i;
+
+	put(f, lay, true, 8, "PID");
+	put(f, lay, false, 8, "PPID");
+	put(f, lay, false, -16, "COMM");
+	for (i = 0; i < NR_COLUMNS; i++)
+		if (shown(lay, i))
+			put(f, lay, false, lay->w[i], columns[i].title);
+	put(f, lay, false, 7, "EXIT");
+	end_line(f, lay);
+	if (!lay->markdown)
+		return;
+	fputs("|---:|---:|:---", f);
+	for (i = 0; i < NR_COLUMNS; i++)
+		if (shown(lay, i))
+			fputs("|---:", f);
+	fputs("|---:|\n", f);
+}
+
+static void table_row(FILE *f, const struct tm_proc *p,
+		      const struct layout *lay)
+{
+	char note[32], buf[32];
+	bool first = true;
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%" PRIu32, p->pid);
+	put(f, lay, true, 8, buf);
+	snprintf(buf, sizeof(buf), "%" PRIu32, p->ppid);
+	put(f, lay, false, 8, buf);
+	put(f, lay, false, -16, p->comm);
+	/* a process on another's mm: that memory is in the owner's row */
+	shared_note(p, note, sizeof(note));
+	for (i = 0; i < NR_COLUMNS; i++) {
+		if (!shown(lay, i))
+			continue;
+		if (p->shared_mm_with && columns[i].of_mm)
+			put(f, lay, false, lay->w[i], first ? note : "-");
+		else
+			put_value(f, lay, i, proc_value(p, &columns[i]));
+		first = false;
+	}
+	if (p->alive)
+		snprintf(buf, sizeof(buf), "running");
+	else
+		snprintf(buf, sizeof(buf), "%d", p->exit_code);
+	put(f, lay, false, 7, buf);
+	end_line(f, lay);
+}
+
+static void table_total(FILE *f, const struct tm_report *r,
+			const struct layout *lay)
+{
+	char buf[16] = "-";
+	size_t i;
+
+	put(f, lay, true, 8, "TOTAL");
+	put(f, lay, false, 8, "");
+	put(f, lay, false, -16, "(simultaneous)");
+	for (i = 0; i < NR_COLUMNS; i++)
+		if (shown(lay, i))
+			put_value(f, lay, i, tree_value(&r->tree, &columns[i]));
+	if (r->command)
+		snprintf(buf, sizeof(buf), "%d", r->exit_code);
+	put(f, lay, false, 7, buf);
+	end_line(f, lay);
+}
+
+/* Attached: peaks are since attach; the kernel knows the older peak. */
+static void table_vmhwm(FILE *f, const struct tm_report *r)
+{
+	char buf[32];
+	size_t i;
+
+	fprintf(f, "\npeaks above are since attach; the kernel's VmHWM "
+		   "(peak RSS since the process started):\n");
+	for (i = 0; i < r->nprocs; i++) {
+		const struct tm_proc *p = &r->procs[i];
+
+		if (!p->attached || !p->kernel_vmhwm)
+			continue;
+		report_human_bytes(p->kernel_vmhwm, buf, sizeof(buf));
+		fprintf(f, "%8" PRIu32 " %-16s %10s\n", p->pid, p->comm, buf);
+	}
+}
+
+/* The kernel's memory cgroup peak beside taskmem's footprint. */
+static void table_cgroup(FILE *f, const struct tm_report *r)
+{
+	const struct cgroup_peaks *c = &r->cgroup;
+	char usage[32], kmem[32], fp[32];
+	double diff = 0.0;
+
+	report_human_bytes(c->usage, usage, sizeof(usage));
+	report_human_bytes(c->kmem, kmem, sizeof(kmem));
+	report_human_bytes(r->tree.peak_footprint, fp, sizeof(fp));
+	if (c->usage)
+		diff = 100.0 * ((double)r->tree.peak_footprint -
+				(double)c->usage) / (double)c->usage;
+	fprintf(f, "kernel's memory cgroup (v%d) peak: %s", c->version, usage);
+	if (c->has_kmem)
+		fprintf(f, ", of which kernel memory %s", kmem);
+	fprintf(f, "; taskmem's footprint: %s (%+.1f%%)\n", fp, diff);
+}
+
+static void render_table(FILE *f, const struct tm_report *r, bool long_table,
+			 bool markdown)
+{
+	const struct tm_tree *t = &r->tree;
+	struct layout lay;
+	char buf[32];
+	size_t i;
+
+	fprintf(f, markdown ? "**taskmem**: `" : "taskmem: ");
+	print_command(f, r);
+	fprintf(f, markdown ? "`\n\n" : "\n  ");
+	if (r->command)
+		fprintf(f, "exit %d, ", r->exit_code);
+	else
+		fprintf(f, "stopped: %s, ", r->stop_reason);
+	fprintf(f, "%.3f s, %" PRIu64 " processes (%" PRIu64 " at once), %"
+		   PRIu64 " threads (%" PRIu64 " at once)\n\n",
+		r->duration_s, t->processes_total, t->peak_processes,
+		t->threads_total, t->peak_threads);
+	table_layout(r, long_table, markdown, &lay);
+	table_header(f, &lay);
+	for (i = 0; i < r->nprocs; i++)
+		table_row(f, &r->procs[i], &lay);
+	table_total(f, r, &lay);
+
+	if (r->command) {
+		report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
+		fprintf(f, "\nkernel's max RSS of one process (wait4 on the "
+			   "root): %s\n", buf);
+	} else {
+		table_vmhwm(f, r);
+	}
+	if (r->cgroup.version)
+		table_cgroup(f, r);
+	if (r->lost_events)
+		fprintf(f, "WARNING: %" PRIu64 " records lost (%" PRIu64
+			   " processes not tracked): figures are incomplete; "
+			   "raise --max-procs\n",
+			r->lost_events, r->lost_procs);
+}
+
+void report_table(FILE *f, const struct tm_report *r, bool long_table)
+{
+	render_table(f, r, long_table, false);
+}
+
+void report_markdown(FILE *f, const struct tm_report *r, bool long_table)
+{
+	render_table(f, r, long_table, true);
+}
+
+/* Every column, in bytes and counts, a row per process and TOTAL. */
+void report_csv(FILE *f, const struct tm_report *r)
+{
+	size_t i, j;
+
+	fputs("pid,ppid,comm", f);
+	for (i = 0; i < NR_COLUMNS; i++)
+		fprintf(f, ",%s", columns[i].key);
+	fputs(",shared_mm_with,alive_at_end,exit_code\n", f);
+	for (j = 0; j < r->nprocs; j++) {
+		const struct tm_proc *p = &r->procs[j];
+
+		fprintf(f, "%" PRIu32 ",%" PRIu32 ",", p->pid, p->ppid);
+		report_csv_string(f, p->comm);
+		for (i = 0; i < NR_COLUMNS; i++)
+			fprintf(f, ",%" PRIu64, proc_value(p, &columns[i]));
+		fprintf(f, ",%" PRIu32 ",%d,", p->shared_mm_with, p->alive);
+		if (!p->alive)
+			fprintf(f, "%d", p->exit_code);
+		fputc('\n', f);
+	}
+	fputs("TOTAL,,", f);
+	report_csv_string(f, "(simultaneous)");
+	for (i = 0; i < NR_COLUMNS; i++)
+		fprintf(f, ",%" PRIu64, tree_value(&r->tree, &columns[i]));
+	fputs(",0,0,", f);
+	if (r->command)
+		fprintf(f, "%d", r->exit_code);
+	fputc('\n', f);
+}
+
+void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
+{
+	const struct tm_tree *t = &r->tree;
+	char rss[32], prss[32], fp[32], pfp[32];
+	size_t i;
+
+	report_human_bytes(t->cur_rss, rss, sizeof(rss));
+	report_human_bytes(t->peak_rss, prss, sizeof(prss));
+	report_human_bytes(t->cur_footprint, fp, sizeof(fp));
+	report_human_bytes(t->peak_footprint, pfp, sizeof(pfp));
+	fprintf(f, "[%9.1f s] %" PRIu64 " processes, %" PRIu64 " threads; RSS "
+		   "%s (peak %s), footprint %s (peak %s)\n",
+		elapsed_s, t->cur_processes, t->cur_threads, rss, prss, fp, pfp);
+	fprintf(f, "%8s %-16s %10s %10s %10s %10s %8s\n", "PID", "COMM", "RSS",
+		"PEAK_RSS", "FOOTPRINT", "PEAK_FP", "THREADS");
+	for (i = 0; i < r->nprocs; i++) {
+		const struct tm_proc *p = &r->procs[i];
+
+		if (!p->alive)
+			continue;
+		report_human_bytes(p->cur_rss, rss, sizeof(rss));
+		report_human_bytes(p->peak_rss, prss, sizeof(prss));
+		report_human_bytes(p->cur_footprint, fp, sizeof(fp));
+		report_human_bytes(p->peak_footprint, pfp, sizeof(pfp));
+		fprintf(f, "%8" PRIu32 " %-16s %10s %10s %10s %10s %8" PRIu64
+			   "\n", p->pid, p->comm, rss, prss, fp, pfp,
+			p->cur_threads);
+	}
+	fflush(f);
+}
+
+void report_csv_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc((unsigned char)*s < 0x20 ? '?' : *s, f);
+	}
+	fputc('"', f);
+}
+
+/* A comm cut at 15 bytes by the kernel can end in half a character. */
+void report_json_string(FILE *f, const char *s)
+{
+	const unsigned char *c = (const unsigned char *)s;
+	size_t left = strlen(s), n;
+
+	fputc('"', f);
+	while (*c) {
+		n = utf8_char((const char *)c, left);
+		left -= n ? n : 1;
+		if (!n) {
+			fputs("\\ufffd", f);
+			c++;
+		} else if (*c == '"' || *c == '\\') {
+			fprintf(f, "\\%c", *c++);
+		} else if (*c < 0x20 || *c == 0x7f) {
+			fprintf(f, "\\u%04x", *c++);
+		} else {
+			fwrite(c, 1, n, f);
+			c += n;
+		}
+	}
+	fputc('"', f);
+}
+
+static void json_u64(FILE *f, const char *key, uint64_t v, const char *sep)
+{
+	fprintf(f, "\"%s\": %" PRIu64 "%s", key, v, sep);
+}
+
+static void json_proc(FILE *f, const struct tm_proc *p, const char *sep)
+{
+	fprintf(f, "    {");
+	json_u64(f, "pid", p->pid, ", ");
+	json_u64(f, "ppid", p->ppid, ", ");
+	fprintf(f, "\"comm\": ");
+	report_json_string(f, p->comm);
+	fprintf(f, ", ");
+	json_u64(f, "peak_rss_bytes", p->peak_rss, ", ");
+	json_u64(f, "peak_anon_bytes", p->peak_anon, ", ");
+	json_u64(f, "peak_file_bytes", p->peak_file, ", ");
+	json_u64(f, "peak_shmem_bytes", p->peak_shmem, ", ");
+	json_u64(f, "peak_vm_bytes", p->peak_vm, ", ");
+	json_u64(f, "peak_pgtables_bytes", p->peak_pgtables, ", ");
+	json_u64(f, "peak_kstack_bytes", p->peak_kstack, ", ");
+	json_u64(f, "peak_task_struct_bytes", p->peak_task_struct, ", ");
+	json_u64(f, "peak_footprint_bytes", p->peak_footprint, ", ");
+	json_u64(f, "peak_threads", p->peak_threads, ", ");
+	json_u64(f, "rss_at_tree_peak_bytes", p->rss_at_tree_peak, ", ");
+	json_u64(f, "minor_faults", p->min_flt, ", ");
+	json_u64(f, "major_faults", p->maj_flt, ", ");
+	if (p->alive)
+		fprintf(f, "\"exit_code\": null, ");
+	else
+		fprintf(f, "\"exit_code\": %d, ", p->exit_code);
+	fprintf(f, "\"alive_at_end\": %s, ", p->alive ? "true" : "false");
+	fprintf(f, "\"root\": %s, ", p->root ? "true" : "false");
+	fprintf(f, "\"attached\": %s, ", p->attached ? "true" : "false");
+	if (p->kernel_vmhwm)
+		json_u64(f, "kernel_vmhwm_bytes", p->kernel_vmhwm, ", ");
+	else
+		fprintf(f, "\"kernel_vmhwm_bytes\": null, ");
+	json_u64(f, "shared_mm_with", p->shared_mm_with, ", ");
+	fprintf(f, "\"start_s\": %.6f, ", p->start_s);
+	if (p->alive)
+		fprintf(f, "\"end_s\": null}%s\n", sep);
+	else
+		fprintf(f, "\"end_s\": %.6f}%s\n", p->end_s, sep);
+}
+
+/* The kept samples, as rows of numbers under named columns. */
+static void json_timeline(FILE *f, const struct tm_report *r)
+{
+	const struct timeline *tl = r->timeline;
+	size_t i;
+
+	fprintf(f, "  \"timeline\": {\"sample_ms\": %lu, \"samples\": %"
+		   PRIu64 ", \"samples_per_point\": %zu, "
+		   "\"peak_footprint_time_s\": %.6f,\n", r->sample_ms,
+		tl->samples, tl->merge, r->peak_footprint_s);
+	fputs("    \"columns\": [\"time_s\", \"processes\", \"threads\", "
+	      "\"rss_bytes\", \"anon_bytes\", \"file_bytes\", \"shmem_bytes\", "
+	      "\"max_rss_bytes\", \"footprint_bytes\", \"max_footprint_bytes\", "
+	      "\"kernel_bytes\"],\n    \"points\": [", f);
+	for (i = 0; i < tl->n; i++) {
+		const struct tl_sample *s = &tl->s[i];
+
+		fprintf(f, "%s\n      [%.6f, %" PRIu64 ", %" PRIu64 ", %" PRIu64
+			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
+			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 "]",
+			i ? "," : "", s->t, s->processes, s->threads, s->rss,
+			s->anon, s->file, s->shmem, s->max_rss, s->footprint,
+			s->max_footprint, s->kmem);
+	}
+	fputs("]},\n", f);
+}
+
+void report_json(FILE *f, const struct tm_report *r)
+{
+	const struct tm_tree *t = &r->tree;
+	size_t i;
+	int a;
+
+	fprintf(f, "{\n  \"command\": [");
+	for (a = 0; a < r->command_argc; a++) {
+		if (a)
+			fprintf(f, ", ");
+		report_json_string(f, r->command[a]);
+	}
+	fprintf(f, "],\n  \"attached_pids\": [");
+	for (a = 0; a < r->ntargets; a++)
+		fprintf(f, "%s%d", a ? ", " : "", r->targets[a]);
+	fprintf(f, "],\n  \"stop_reason\": ");
+	report_json_string(f, r->stop_reason ? r->stop_reason : "");
+	if (r->command)
+		fprintf(f, ",\n  \"exit_code\": %d,\n", r->exit_code);
+	else
+		fprintf(f, ",\n  \"exit_code\": null,\n");
+	fprintf(f, "  \"duration_s\": %.6f,\n  ", r->duration_s);
+	json_u64(f, "kernel_maxrss_bytes", r->kernel_maxrss, ",\n  ");
+	json_u64(f, "lost_events", r->lost_events, ",\n  ");
+	json_u64(f, "lost_processes", r->lost_procs, ",\n  ");
+	json_u64(f, "page_size", r->page_size, ",\n");
+	fprintf(f, "  \"kernel_objects\": {");
+	json_u64(f, "kstack_bytes", r->ksize.kstack, ", ");
+	json_u64(f, "task_struct_bytes", r->ksize.task_struct, ", ");
+	json_u64(f, "process_bytes", r->ksize.proc, ", ");
+	json_u64(f, "mm_struct_bytes", r->ksize.mm, ", ");
+	json_u64(f, "vma_bytes", r->ksize.vma, "},\n");
+	if (r->cgroup.version) {
+		fprintf(f, "  \"cgroup\": {\"version\": %d, ", r->cgroup.version);
+		json_u64(f, "peak_usage_bytes", r->cgroup.usage,
+			 r->cgroup.has_kmem ? ", " : "},\n");
+		if (r->cgroup.has_kmem)
+			json_u64(f, "peak_kmem_bytes", r->cgroup.kmem, "},\n");
+	}
+	fprintf(f, "  \"tree\": {");
+	json_u64(f, "peak_rss_bytes", t->peak_rss, ", ");
+	json_u64(f, "peak_anon_bytes", t->peak_anon, ", ");
+	json_u64(f, "peak_file_bytes", t->peak_file, ", ");
+	json_u64(f, "peak_shmem_bytes", t->peak_shmem, ", ");
+	json_u64(f, "peak_vm_bytes", t->peak_vm, ", ");
+	json_u64(f, "peak_pgtables_bytes", t->peak_pgtables, ", ");
+	json_u64(f, "peak_kstack_bytes", t->peak_kstack, ", ");
+	json_u64(f, "peak_task_struct_bytes", t->peak_task_struct, ", ");
+	json_u64(f, "peak_footprint_bytes", t->peak_footprint, ", ");
+	json_u64(f, "peak_threads", t->peak_threads, ", ");
+	json_u64(f, "peak_processes", t->peak_processes, ", ");
+	json_u64(f, "processes_total", t->processes_total, ", ");
+	json_u64(f, "threads_total", t->threads_total, ", ");
+	json_u64(f, "minor_faults", t->minor_faults, ", ");
+	json_u64(f, "major_faults", t->major_faults, "},\n");
+	if (r->timeline)
+		json_timeline(f, r);
+	fprintf(f, "  \"processes\": [\n");
+	for (i = 0; i < r->nprocs; i++)
+		json_proc(f, &r->procs[i], i + 1 < r->nprocs ? "," : "");
+	fprintf(f, "  ]\n}\n");
+}
+
+int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
+		 bool long_table)
+{
+	switch (fmt) {
+	case TM_FORMAT_JSON:
+		report_json(f, r);
+		break;
+	case TM_FORMAT_CSV:
+		report_csv(f, r);
+		break;
+	case TM_FORMAT_MARKDOWN:
+		report_markdown(f, r, long_table);
+		break;
+	case TM_FORMAT_TABLE:
+		report_table(f, r, long_table);
+		break;
+	}
+	if (fflush(f) || ferror(f))
+		return -EIO;
+	return 0;
+}

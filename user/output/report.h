@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Report formats: the human table and JSON (pure: no libbpf). */
+#ifndef TM_REPORT_H
+#define TM_REPORT_H
+
+#include <stdio.h>
+#include "common/cli.h"
+#include "model/model.h"
+
+/* What was traced: the command line, or "attached to pid 1,2" (cut to len). */
+void report_what(const struct tm_report *r, char *buf, size_t len);
+
+/* "812 KiB", "256.0 MiB": binary units, 4 significant digits at most. */
+void report_human_bytes(uint64_t bytes, char *buf, size_t len);
+
+/* long_table adds the detail columns (anon/file/shmem, VM, faults...). */
+void report_table(FILE *f, const struct tm_report *r, bool long_table);
+void report_json(FILE *f, const struct tm_report *r);
+/* The table as Markdown, for pasting into issues and READMEs. */
+void report_markdown(FILE *f, const struct tm_report *r, bool long_table);
+/* Every column in bytes, one line per process and TOTAL. */
+void report_csv(FILE *f, const struct tm_report *r);
+
+/* s as a CSV field: quoted, quotes doubled, control characters as '?'. */
+void report_csv_string(FILE *f, const char *s);
+
+/* s as a JSON string: quoted, escaped, invalid UTF-8 replaced. */
+void report_json_string(FILE *f, const char *s);
+
+/* -i: current and peak figures of the live tree, one block per call. */
+void report_interim(FILE *f, const struct tm_report *r, double elapsed_s);
+
+/* Write r in format fmt; 0 or -errno of the write. */
+int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
+		 bool long_table);
+
+#endif /* TM_REPORT_H */

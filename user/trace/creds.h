@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Who the workload runs as: --user, --as-root, or sudo's invoking user. */
+#ifndef TM_CREDS_H
+#define TM_CREDS_H
+
+#include <stddef.h>
+#include "trace/launch.h"
+
+/*
+ * Fill c from --user NAME (user), --as-root (as_root) or SUDO_UID and
+ * SUDO_GID. 0, or -EINVAL with the reason in err.
+ */
+int creds_resolve(const char *user, int as_root, struct launch_cred *c,
+		  char *err, size_t errlen);
+
+#endif /* TM_CREDS_H */

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The libbpf glue: loading, configuring and reading the BPF side. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+#include "taskmem.h"
+#include "taskmem.skel.h"
+#include "common/errors.h"
+#include "model/kobj.h"
+#include "trace/procfs.h"
+#include "common/text.h"
+#include "trace/session.h"
+
+#define RINGBUF_BYTES (4U << 20)
+/* THREAD_SIZE on x86_64 without KASAN; BPF reads the real one per task */
+#define KSTACK_DEFAULT (16U << 10)
+
+static bool verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	(void)level;
+	if (!verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+uint64_t tracer_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int tracer_check_environment(void)
+{
+	if (geteuid() != 0) {
+		tm_err("cannot load BPF programs: taskmem needs root "
+		       "(CAP_BPF and CAP_PERFMON); run it as root or with sudo");
+		return -EPERM;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		tm_err("cannot find kernel BTF at /sys/kernel/btf/vmlinux: "
+		       "taskmem needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/*
+ * What a thread, a process and an mm cost the kernel: slab object sizes,
+ * which include what is allocated with the struct (the FPU state with
+ * task_struct on x86). Without /proc/slabinfo, the C struct sizes from
+ * BTF are a lower bound.
+ */
+static void kobj_configure(struct kobj_sizes *out)
+{
+	char *text = text_read("/proc/slabinfo");
+	struct btf *btf = NULL;
+	uint64_t size[KOBJ_NR];
+	int i, id;
+
+	kobj_parse_slabinfo(text ? text : "", size);
+	free(text);
+	for (i = 0; i < KOBJ_NR; i++) {
+		if (size[i])
+			continue;
+		if (!btf)
+			btf = btf__load_vmlinux_btf();
+		if (!btf)
+			break;
+		id = btf__find_by_name_kind(btf, kobj_caches[i].type,
+					    BTF_KIND_STRUCT);
+		if (id > 0 && btf__resolve_size(btf, id) > 0)
+			size[i] = btf__resolve_size(btf, id);
+	}
+	btf__free(btf);
+	kobj_sizes_from(size, KSTACK_DEFAULT, out);
+}
+
+int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
+{
+	struct taskmem_bpf *skel;
+	int err, ncpus;
+
+	verbose = verb;
+	libbpf_set_print(libbpf_print);
+	skel = taskmem_bpf__open();
+	if (!skel) {
+		err = -errno;
+		tm_err("cannot open BPF object: %s", strerror(-err));
+		return err;
+	}
+	t->skel = skel;
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus < 0) {
+		tm_err("cannot count possible CPUs: %s", strerror(-ncpus));
+		return ncpus;
+	}
+	skel->rodata->nr_cpus = ncpus;
+	skel->rodata->track_window = o->sample_ms > 0;
+	skel->rodata->page_shift = __builtin_ctzl(t->report.page_size);
+	kobj_configure((struct kobj_sizes *)&skel->rodata->ksize);
+	skel->bss->kstack_bytes = skel->rodata->ksize.kstack;
+	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
+	bpf_map__set_max_entries(skel->maps.mms, o->max_procs);
+	bpf_map__set_max_entries(skel->maps.targets, TM_MAX_TARGETS);
+	bpf_map__set_max_entries(skel->maps.exits, RINGBUF_BYTES);
+	/* the seeding iterator runs on demand (attach.c) */
+	bpf_program__set_autoattach(skel->progs.seed_targets, false);
+
+	err = taskmem_bpf__load(skel);
+	if (err) {
+		tm_err("cannot load BPF programs: %s%s", strerror(-err),
+		       verbose ? "" : " (run with -v for the verifier's log)");
+		return err;
+	}
+	err = taskmem_bpf__attach(skel);
+	if (err) {
+		tm_err("cannot attach BPF programs: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int on_exit_record(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+
+	if (size < sizeof(struct proc_info))
+		return 0;
+	if (model_add_proc(&t->report, data))
+		t->report.lost_events++;
+	return 0;
+}
+
+int tracer_setup_signals(struct tracer *t)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGQUIT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, &t->orig_mask))
+		return -errno;
+	t->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (t->sfd < 0)
+		return -errno;
+	return 0;
+}
+
+int tracer_setup_events(struct tracer *t)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.exits),
+				 on_exit_record, t, NULL);
+	if (!t->rb)
+		return -errno;
+	t->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (t->epfd < 0)
+		return -errno;
+	ev.data.fd = t->sfd;
+	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->sfd, &ev))
+		return -errno;
+	ev.data.fd = ring_buffer__epoll_fd(t->rb);
+	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
+		return -errno;
+	return 0;
+}
+
+int tracer_collect_live(struct tracer *t, struct tm_report *r)
+{
+	int pfd = bpf_map__fd(t->skel->maps.procs);
+	int mfd = bpf_map__fd(t->skel->maps.mms);
+	__u32 pid, *prev = NULL;
+	__u64 mm, *mprev = NULL;
+	struct proc_info pi;
+	struct mm_state m;
+	uint64_t minflt, majflt;
+
+	while (!bpf_map_get_next_key(pfd, prev, &pid)) {
+		prev = &pid;
+		if (bpf_map_lookup_elem(pfd, &pid, &pi))
+			continue;
+		/* the kernel's sums cover threads that have not exited */
+		if (!procfs_faults(pi.pid, &minflt, &majflt)) {
+			pi.min_flt = minflt;
+			pi.maj_flt = majflt;
+		}
+		if (model_add_proc(r, &pi))
+			return -ENOMEM;
+	}
+	while (!bpf_map_get_next_key(mfd, mprev, &mm)) {
+		mprev = &mm;
+		if (bpf_map_lookup_elem(mfd, &mm, &m))
+			continue;
+		if (model_add_mm(r, &m))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void tracer_kobj_sizes(struct tracer *t, struct kobj_sizes *out)
+{
+	*out = *(const struct kobj_sizes *)&t->skel->rodata->ksize;
+	out->kstack = t->skel->bss->kstack_bytes;
+}
+
+static uint64_t page_bytes(const struct tracer *t, int64_t pages)
+{
+	return pages > 0 ? (uint64_t)pages * t->report.page_size : 0;
+}
+
+/*
+ * The sizes of a sample from page counters (indexed TM_*PAGES) and the
+ * kernel memory in bytes; max_rss_pages is the window's maximum.
+ */
+static void sample_sizes(const struct tracer *t, struct tl_sample *s,
+			 const __s64 *cur, int64_t rss, int64_t max_rss_pages,
+			 int64_t kmem)
+{
+	s->rss = page_bytes(t, rss);
+	s->anon = page_bytes(t, cur[TM_ANONPAGES]);
+	s->file = page_bytes(t, cur[TM_FILEPAGES]);
+	s->shmem = page_bytes(t, cur[TM_SHMEMPAGES]);
+	s->max_rss = page_bytes(t, max_rss_pages > rss ? max_rss_pages : rss);
+	s->kmem = kmem > 0 ? kmem : 0;
+	s->footprint = s->rss + s->kmem;
+}
+
+/* A live mm as its owner's sample; max_rss from this window only. */
+static void mm_sample(struct tracer *t, const struct mm_state *m,
+		      uint64_t gen, double t_s, struct tl_sample *s)
+{
+	int pfd = bpf_map__fd(t->skel->maps.procs);
+	int64_t rss = model_mm_rss(m);
+	struct proc_info pi;
+	__u32 pid = m->owner;
+
+	memset(s, 0, sizeof(*s));
+	s->t = t_s;
+	s->pid = m->owner;
+	if (!bpf_map_lookup_elem(pfd, &pid, &pi))
+		memcpy(s->comm, pi.comm, sizeof(s->comm));
+	s->comm[sizeof(s->comm) - 1] = '\0';
+	s->processes = m->users > 0 ? m->users : 0;
+	s->threads = m->tasks > 0 ? m->tasks : 0;
+	sample_sizes(t, s, m->cur, rss, m->win_gen == gen ? m->win_max_rss : 0,
+		     m->kmem);
+	s->max_footprint = s->max_rss + s->kmem;
+}
+
+void tracer_sample(struct tracer *t, double t_s, struct tl_sample *s,
+		   tracer_sample_fn each_proc, void *ctx)
+{
+	struct tree_state *ts = &t->skel->bss->tree;
+	uint64_t gen = __atomic_load_n(&ts->win_gen, __ATOMIC_ACQUIRE);
+	int64_t rss = __atomic_load_n(&ts->rss, __ATOMIC_RELAXED);
+	int64_t kmem = __atomic_load_n(&ts->kmem, __ATOMIC_RELAXED);
+	int64_t max_rss, max_fp, fp;
+
+	memset(s, 0, sizeof(*s));
+	s->t = t_s;
+	s->processes = ts->procs > 0 ? ts->procs : 0;
+	s->threads = ts->threads > 0 ? ts->threads : 0;
+	/* the next window starts from what is held now */
+	max_rss = __atomic_exchange_n(&ts->win_max_rss, rss, __ATOMIC_ACQ_REL);
+	sample_sizes(t, s, ts->cur, rss, max_rss, kmem);
+	fp = (int64_t)s->footprint;
+	max_fp = __atomic_exchange_n(&ts->win_max_footprint, fp,
+				     __ATOMIC_ACQ_REL);
+	s->max_footprint = max_fp > fp ? (uint64_t)max_fp : (uint64_t)fp;
+
+	if (each_proc) {
+		int mfd = bpf_map__fd(t->skel->maps.mms);
+		__u64 mm, *prev = NULL;
+		struct mm_state m;
+		struct tl_sample ps;
+
+		while (!bpf_map_get_next_key(mfd, prev, &mm)) {
+			prev = &mm;
+			if (bpf_map_lookup_elem(mfd, &mm, &m))
+				continue;
+			mm_sample(t, &m, gen, t_s, &ps);
+			each_proc(ctx, &ps);
+		}
+	}
+	__atomic_fetch_add(&ts->win_gen, 1, __ATOMIC_RELEASE);
+}
+
+void tracer_close(struct tracer *t)
+{
+	output_abort(&t->out);
+	recorder_close(&t->rec);
+	cgroup_destroy(&t->cg);
+	launch_close(&t->child);
+	ring_buffer__free(t->rb);
+	taskmem_bpf__destroy(t->skel);
+	if (t->epfd >= 0)
+		close(t->epfd);
+	if (t->sfd >= 0)
+		close(t->sfd);
+	model_free(&t->report);
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The BPF side of a trace session, shared by trace.c and attach.c. */
+#ifndef TM_TRACER_H
+#define TM_TRACER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include "trace/cgroup.h"
+#include "common/cli.h"
+#include "trace/launch.h"
+#include "model/model.h"
+#include "output/file.h"
+#include "trace/recorder.h"
+#include "model/timeline.h"
+
+struct taskmem_bpf;
+struct ring_buffer;
+
+/* Why tracing stopped, for the report. */
+enum tm_stop {
+	TM_STOP_NONE,
+	TM_STOP_EXITED,		/* the command (or every target) exited */
+	TM_STOP_ALL_EXITED,	/* --wait-all: every descendant exited */
+	TM_STOP_SIGNAL,		/* -p: taskmem got a signal */
+	TM_STOP_DURATION,	/* -p: -d elapsed */
+};
+
+struct tracer {
+	struct taskmem_bpf *skel;
+	struct ring_buffer *rb;
+	struct launch child;
+	struct tm_report report;
+	struct output out;
+	struct recorder rec;
+	struct cgroup_check cg;
+	struct launch_cred cred;
+	sigset_t orig_mask;
+	int sfd;
+	int epfd;
+	bool root_done;
+	int root_status;
+	struct rusage root_ru;
+	enum tm_stop stop;
+	int stop_signal;	/* -p: what stopped tracing */
+	int got_signal;		/* command: the last one passed on */
+	uint64_t t0_ns;
+	uint64_t end_ns;
+};
+
+#define TRACER_INIT { .sfd = -1, .epfd = -1, \
+	.child = { .pid = -1, .gate_fd = -1, .status_fd = -1 } }
+
+uint64_t tracer_now_ns(void);
+/* Not root, no BTF: one sentence on what to do; 0 or -errno. */
+int tracer_check_environment(void);
+/* Open, size, load and attach the BPF programs; 0 or -errno. */
+int tracer_load(struct tracer *t, const struct trace_opts *o, bool verbose);
+/* Block the signals taskmem handles and read them from a signalfd. */
+int tracer_setup_signals(struct tracer *t);
+/* The ring buffer of exit records and the epoll set; 0 or -errno. */
+int tracer_setup_events(struct tracer *t);
+/* Add what is still in the maps (live processes and mms) to r. */
+int tracer_collect_live(struct tracer *t, struct tm_report *r);
+/* The kernel object sizes charged, with the kstack size BPF saw. */
+void tracer_kobj_sizes(struct tracer *t, struct kobj_sizes *out);
+
+typedef void (*tracer_sample_fn)(void *ctx, const struct tl_sample *s);
+/*
+ * A timeline sample at t_s seconds: the tree's into *tree, and with
+ * each_proc, one per live process to each_proc. Starts the next window
+ * of since-last-sample maxima.
+ */
+void tracer_sample(struct tracer *t, double t_s, struct tl_sample *tree,
+		   tracer_sample_fn each_proc, void *ctx);
+void tracer_close(struct tracer *t);
+
+/* attach.c: -p */
+int attach_check_targets(const struct trace_opts *o);
+int attach_seed(struct tracer *t, const struct trace_opts *o);
+
+#endif /* TM_TRACER_H */
