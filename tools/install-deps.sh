@@ -5,6 +5,13 @@
 set -eu
 
 PKGS="clang llvm make gcc pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev libjson-c-dev libclang-rt-14-dev cppcheck jq libxml2-dev libxml2-utils"
+# the privilege-boundary tests run taskmem through a real sudo
+PKGS="$PKGS sudo"
+# profiling: DWARF unwinding and symbols (libdw); the test reads the pprof
+# profile back with go tool pprof
+PKGS="$PKGS libdw-dev golang-go"
+# metrics: the HTTP server, and a real Prometheus (promtool too) in the tests
+PKGS="$PKGS libmicrohttpd-dev prometheus"
 
 # Extra packages for one target may be named on the command line.
 missing=""
