@@ -11,6 +11,7 @@
 #include <bpf/bpf_core_read.h>
 #include "taskmem.h"
 #include "tree.bpf.h"
+#include "pidns.bpf.h"
 
 #define PF_KTHREAD 0x00200000
 #define MAX_ANCESTORS 64
@@ -161,7 +162,7 @@ static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
 	struct proc_info *p;
 	__u64 mm_key;
 
-	fresh.pid = task->tgid;
+	fresh.pid = view_tgid(task);
 	fresh.ppid = ppid;
 	fresh.threads = 1;
 	fresh.peak_threads = 1;
@@ -230,10 +231,15 @@ static __always_inline void proc_finish(struct proc_info *p,
 /* Is task one of the targets, or a descendant of one? */
 static __always_inline bool in_target_tree(struct task_struct *task)
 {
+	/* the same for every task: found once, not per ancestor */
+	int level = view_ns_inum ? view_level_of(tgid_pid(task)) : 0;
 	int i;
 
+	if (level < 0)
+		return false;
 	for (i = 0; i < MAX_ANCESTORS && task; i++) {
-		__u32 tgid = BPF_CORE_READ(task, tgid);
+		__u32 tgid = view_ns_inum ? pid_nr_at(tgid_pid(task), level) :
+					    BPF_CORE_READ(task, tgid);
 
 		if (bpf_map_lookup_elem(&targets, &tgid))
 			return true;
@@ -254,8 +260,8 @@ static __always_inline void proc_seed(struct task_struct *task)
 	struct proc_info *p;
 	__s64 threads;
 
-	fresh.pid = task->tgid;
-	fresh.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	fresh.pid = view_tgid(task);
+	fresh.ppid = view_tgid_of(BPF_CORE_READ(task, real_parent));
 	threads = BPF_CORE_READ(task, signal, nr_threads);
 	fresh.threads = threads;
 	fresh.peak_threads = threads;
@@ -278,8 +284,9 @@ int seed_targets(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
 
-	/* one visit per process: its leader */
-	if (!task || task->pid != task->tgid || (task->flags & PF_KTHREAD))
+	/* one visit per process: its leader; taskmem is never traced */
+	if (!task || task->pid != task->tgid || (task->flags & PF_KTHREAD) ||
+	    view_tgid(task) == self_tgid)
 		return 0;
 	if (in_target_tree(task))
 		proc_seed(task);
@@ -289,7 +296,7 @@ int seed_targets(struct bpf_iter__task *ctx)
 SEC("tp_btf/task_newtask")
 int BPF_PROG(on_newtask, struct task_struct *task, __u64 clone_flags)
 {
-	__u32 creator = bpf_get_current_pid_tgid() >> 32;
+	__u32 creator = view_current_tgid();
 	struct proc_info *parent;
 
 	parent = bpf_map_lookup_elem(&procs, &creator);
@@ -307,7 +314,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	__u32 tgid = task->tgid;
+	__u32 tgid = view_tgid(task);
 	struct proc_info *p;
 
 	p = bpf_map_lookup_elem(&procs, &tgid);
@@ -325,7 +332,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task)
 {
-	__u32 tgid = task->tgid;
+	__u32 tgid = view_tgid(task);
 	struct proc_info *p;
 
 	p = bpf_map_lookup_elem(&procs, &tgid);

@@ -31,6 +31,7 @@
 #define CHILDREN_MAX	10000L
 #define SPAWN_MAX	1000000L
 #define CLONE_STACK	(256 * 1024)
+#define TAIL_LINES	4
 
 static const char usage_text[] =
 	"usage: memshape anon MIB [HOLD_MS]\n"
@@ -47,6 +48,7 @@ static const char usage_text[] =
 	"       memshape fork-touch MIB_PARENT MIB_CHILD HOLD_MS\n"
 	"       memshape hold-fork MIB_PARENT WAIT_MS MIB_CHILD HOLD_MS\n"
 	"       memshape peaks MIB1 MIB2 HOLD_MS\n"
+	"       memshape fork-tail WAIT_MS FORK_MS\n"
 	"MIB is in MiB (1..65536; 0 allowed for fork-touch and hold-fork),\n"
 	"HOLD_MS and WAIT_MS in milliseconds (0..3600000, default 200), N\n"
 	"1..10000 for children and 1..1000000 for spawn, CODE 0..255, SIG a\n"
@@ -654,6 +656,66 @@ static int cmd_peaks(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The root exits while its tree still forks: a spawner child starts
+ * TAIL_LINES lines that each fork and reap short-lived children for
+ * FORK_MS ms; the root prints the spawner's pid, waits WAIT_MS and exits
+ * without waiting for it. The spawner exits once its lines have.
+ */
+static void __attribute__((noreturn)) spawn_for(long ms)
+{
+	struct timespec now, end;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (ms % 1000) * 1000000L;
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	do {
+		pid_t pid = fork_or_die("child");
+
+		if (pid == 0)
+			_exit(0);
+		if (reap(pid))
+			_exit(1);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec < end.tv_sec ||
+		 (now.tv_sec == end.tv_sec && now.tv_nsec < end.tv_nsec));
+	_exit(0);
+}
+
+static int cmd_fork_tail(int argc, char **argv)
+{
+	long wait_ms = parse_ms(argv[0]);
+	long fork_ms = parse_ms(argv[1]);
+	pid_t pid;
+
+	(void)argc;
+	/* the spawner outlives us: nothing buffered may be written twice */
+	if (fflush(stdout))
+		die("write to stdout");
+	pid = fork_or_die("spawner");
+	if (pid == 0) {
+		pid_t lines[TAIL_LINES];
+		int i, ret = 0;
+
+		for (i = 0; i < TAIL_LINES; i++) {
+			lines[i] = fork_or_die("fork line");
+			if (lines[i] == 0)
+				spawn_for(fork_ms);
+		}
+		for (i = 0; i < TAIL_LINES; i++)
+			ret |= reap(lines[i]);
+		_exit(ret ? 1 : 0);
+	}
+	if (printf("%d\n", (int)pid) < 0 || fflush(stdout))
+		die("write to stdout");
+	hold(wait_ms);
+	return 0;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -674,6 +736,7 @@ static const struct cmd {
 	{ "fork-touch",	cmd_fork_touch,	3, 3 },
 	{ "hold-fork",	cmd_hold_fork,	4, 4 },
 	{ "peaks",	cmd_peaks,	3, 3 },
+	{ "fork-tail",	cmd_fork_tail,	2, 2 },
 };
 
 int main(int argc, char **argv)

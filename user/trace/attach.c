@@ -78,7 +78,7 @@ int attach_seed(struct tracer *t, const struct trace_opts *o)
 	int pfd = bpf_map__fd(t->skel->maps.procs);
 	struct proc_info pi;
 	__u8 one = 1;
-	int i, err, found = 0;
+	int i, err, found = 0, hidden = 0;
 
 	for (i = 0; i < o->npids; i++) {
 		__u32 pid = o->pids[i];
@@ -95,13 +95,23 @@ int attach_seed(struct tracer *t, const struct trace_opts *o)
 	}
 	for (i = 0; i < o->npids; i++) {
 		__u32 pid = o->pids[i];
+		char why[192];
 
-		if (!bpf_map_lookup_elem(pfd, &pid, &pi))
+		if (!bpf_map_lookup_elem(pfd, &pid, &pi)) {
 			found++;
+			continue;
+		}
+		err = procfs_why_unseen(o->pids[i], why, sizeof(why));
+		if (err == -ESRCH)
+			tm_err("%s: not traced", why);
 		else
-			tm_err("pid %d exited while taskmem attached: "
-			       "not traced", o->pids[i]);
+			tm_err("cannot attach to pid %d: %s", o->pids[i], why);
+		/* one hidden target is taskmem's failure, not bad input */
+		if (err != -ESRCH)
+			hidden = err;
 	}
 	note_vmhwm(t);
-	return found ? 0 : -ESRCH;
+	if (found)
+		return 0;
+	return hidden ? hidden : -ESRCH;
 }

@@ -304,10 +304,12 @@ static int run_loop(struct tracer *t, const struct trace_opts *o)
 	}
 	if (live)
 		status_line(t, true);
+	/* rows, totals and lost counters must come from one frozen state */
+	if (tracer_stop(t))
+		return -EIO;
 	/* the last sample holds the maxima since the one before */
 	if (t->rec.on)
 		take_sample(t);
-	ring_buffer__consume(t->rb);
 	return 0;
 }
 
@@ -409,6 +411,11 @@ static int prepare(struct tracer *t, const struct trace_opts *o)
 	}
 	if (tracer_check_environment())
 		return TM_EXIT_FAIL;
+	if (o->cmd && !procfs_is_own())
+		tm_err("cannot read processes from /proc: it is not mounted for "
+		       "taskmem's pid namespace (unshare --mount-proc mounts "
+		       "one); fault counts of processes still running at the "
+		       "end are left out");
 	/* before anything runs, so a bad path wastes no run */
 	err = output_open(&t->out, o->output, stderr, &t->cred);
 	if (err) {

@@ -94,6 +94,7 @@ static void kobj_configure(struct kobj_sizes *out)
 int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 {
 	struct taskmem_bpf *skel;
+	uint64_t pidns;
 	int err, ncpus;
 
 	verbose = verb;
@@ -111,6 +112,14 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 		return ncpus;
 	}
 	skel->rodata->nr_cpus = ncpus;
+	err = procfs_pid_ns(&pidns);
+	if (err) {
+		tm_err("cannot read taskmem's pid namespace: %s", strerror(-err));
+		return err;
+	}
+	/* pids in the maps and the report are those of taskmem's namespace */
+	skel->rodata->view_ns_inum = pidns;
+	skel->rodata->self_tgid = getpid();
 	skel->rodata->track_window = o->sample_ms > 0;
 	skel->rodata->page_shift = __builtin_ctzl(t->report.page_size);
 	kobj_configure((struct kobj_sizes *)&skel->rodata->ksize);
@@ -183,6 +192,48 @@ int tracer_setup_events(struct tracer *t)
 	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
 		return -errno;
 	return 0;
+}
+
+/*
+ * Wait until no BPF program runs any more. Updating a map-in-map waits
+ * for an RCU grace period (maybe_wait_bpf_programs() in
+ * kernel/bpf/syscall.c, so that "userspace knows all non-sleepable
+ * programs use the new value"), and every tracing program runs inside an
+ * RCU read-side section: after it, a program that was running when its
+ * link went away has returned.
+ */
+static int wait_for_programs(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts);
+	int inner, outer, err = 0;
+	__u32 zero = 0;
+
+	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
+	if (inner < 0)
+		return -errno;
+	opts.inner_map_fd = inner;
+	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, NULL, 4, 4, 1, &opts);
+	if (outer < 0 || bpf_map_update_elem(outer, &zero, &inner, BPF_ANY))
+		err = -errno;
+	if (outer >= 0)
+		close(outer);
+	close(inner);
+	return err;
+}
+
+int tracer_stop(struct tracer *t)
+{
+	int err;
+
+	taskmem_bpf__detach(t->skel);
+	err = wait_for_programs();
+	if (err) {
+		tm_err("cannot wait for the BPF programs to stop: %s",
+		       strerror(-err));
+		return err;
+	}
+	err = ring_buffer__consume(t->rb);
+	return err < 0 ? err : 0;
 }
 
 int tracer_collect_live(struct tracer *t, struct tm_report *r)

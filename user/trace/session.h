@@ -61,6 +61,12 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verbose);
 int tracer_setup_signals(struct tracer *t);
 /* The ring buffer of exit records and the epoll set; 0 or -errno. */
 int tracer_setup_events(struct tracer *t);
+/*
+ * Stop the world before the final report: detach the programs, wait for
+ * those still running, drain the ring buffer. The maps and the tree's
+ * sums change no more after it. 0 or -errno.
+ */
+int tracer_stop(struct tracer *t);
 /* Add what is still in the maps (live processes and mms) to r. */
 int tracer_collect_live(struct tracer *t, struct tm_report *r);
 /* The kernel object sizes charged, with the kstack size BPF saw. */
