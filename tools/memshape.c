@@ -660,7 +660,8 @@ static int cmd_peaks(int argc, char **argv)
  * The root exits while its tree still forks: a spawner child starts
  * TAIL_LINES lines that each fork and reap short-lived children for
  * FORK_MS ms; the root prints the spawner's pid, waits WAIT_MS and exits
- * without waiting for it. The spawner exits once its lines have.
+ * without waiting for it. The spawner exits once its lines have; it
+ * leads a process group of its own with them.
  */
 static void __attribute__((noreturn)) spawn_for(long ms)
 {
@@ -701,6 +702,9 @@ static int cmd_fork_tail(int argc, char **argv)
 		pid_t lines[TAIL_LINES];
 		int i, ret = 0;
 
+		/* a group of its own: the caller can end the whole tail at once */
+		if (setpgid(0, 0))
+			die("start a process group");
 		for (i = 0; i < TAIL_LINES; i++) {
 			lines[i] = fork_or_die("fork line");
 			if (lines[i] == 0)
