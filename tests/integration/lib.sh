@@ -319,10 +319,16 @@ run() {
 	shift 2
 	trace "$name" "$@"
 	expect_status "$name" "$want"
-	report=$tmp/$name.json
+	report_json "$name"
+}
+
+# report_json NAME: makes $tmp/NAME.json current for val(); false (after a
+# failed check) when it is not a JSON object
+report_json() {
+	report=$tmp/$1.json
 	if ! jq -e 'type == "object"' "$report" >/dev/null 2>&1; then
-		result 0 "$name: json report" "missing or not a JSON object" \
-			"a JSON object in $name.json"
+		result 0 "$1: json report" "missing or not a JSON object" \
+			"a JSON object in $1.json"
 		return 1
 	fi
 }
@@ -355,6 +361,13 @@ need_tools() {
 	done
 	command -v jq >/dev/null || { result 0 "preflight: jq" "missing" "installed"; ok=1; }
 	return $ok
+}
+
+# need_memshape MODE: true when $TOOLS/memshape has the subcommand MODE
+need_memshape() {
+	"$TOOLS/memshape" --help | grep -q -- "memshape $1 " && return 0
+	result 0 "preflight: $TOOLS/memshape $1" "unknown" "a subcommand (make)"
+	return 1
 }
 
 # start PREFLIGHT: run the function PREFLIGHT, false (after saying why) when

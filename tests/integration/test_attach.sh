@@ -202,11 +202,7 @@ preflight() {
 		result 0 "preflight: $TASKMEM trace --pid" "unknown" "an option (make)"
 		return 1
 	fi
-	if ! "$TOOLS/memshape" --help | grep -q hold-fork; then
-		result 0 "preflight: $TOOLS/memshape hold-fork" "unknown" \
-			"a subcommand (make)"
-		return 1
-	fi
+	need_memshape hold-fork || return 1
 }
 
 main() {

@@ -82,11 +82,7 @@ case_forking_tail() {
 preflight() {
 	need_root test_final_report.sh || return 1
 	need_tools "$TASKMEM" "$TOOLS/memshape" || return 1
-	if ! "$TOOLS/memshape" --help | grep -q fork-tail; then
-		result 0 "preflight: $TOOLS/memshape fork-tail" "unknown" \
-			"a subcommand (make)"
-		return 1
-	fi
+	need_memshape fork-tail || return 1
 }
 
 main() {

@@ -74,17 +74,6 @@ stderr_names() {
 	result "$ok" "$1: stderr" "'$first'" "to name '$2'"
 }
 
-# report_json NAME: makes $tmp/NAME.json current for val(); false (after a
-# failed check) when it is not a JSON object
-report_json() {
-	report=$tmp/$1.json
-	if ! jq -e 'type == "object"' "$report" >/dev/null 2>&1; then
-		result 0 "$1: json report" "missing or not a JSON object" \
-			"a JSON object in $1.json"
-		return 1
-	fi
-}
-
 # ids of the loaded BPF programs with taskmem's names, one a line
 taskmem_prog_ids() {
 	bpftool prog list -j |

@@ -13,7 +13,6 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RUN_TIMEOUT=20
-READY_TIMEOUT=10
 
 # absolute: the commands run from other shells
 TASKMEM=$(realpath "$TASKMEM")
@@ -22,17 +21,6 @@ TOOLS=$(realpath "$TOOLS")
 # proc PID: the jq filter of PID's row in the current report
 proc() {
 	printf 'first(.processes[] | select(.pid == %s))' "$1"
-}
-
-# json_report NAME: makes $tmp/NAME.json current for val(); false (after a
-# failed check) when it is not a JSON object
-json_report() {
-	report=$tmp/$1.json
-	if ! jq -e 'type == "object"' "$report" >/dev/null 2>&1; then
-		result 0 "$1: json report" "missing or not a JSON object" \
-			"a JSON object in $1.json"
-		return 1
-	fi
 }
 
 # ns_run NAME WANT_STATUS [TASKMEM OPTIONS] -- CMD ARGS...: like run, with
@@ -46,7 +34,7 @@ ns_run() {
 		>"$tmp/$name.out" 2>"$tmp/$name.err"
 	status=$?
 	expect_status "$name" "$want"
-	json_report "$name"
+	report_json "$name"
 }
 
 # taskmem is pid 1 of its namespace, so the root it forks is pid 2: the
@@ -111,7 +99,7 @@ case_attach_inside() {
 		>"$tmp/$n.out" 2>"$tmp/$n.err"
 	status=$?
 	expect_status $n 0
-	json_report $n || return
+	report_json $n || return
 	equals_str "$n: attached_pids" "$(val '.attached_pids | tojson')" "[2]"
 	bytes_range "$n: target peak_anon_bytes (since attach)" \
 		"$(val "$(proc 2).peak_anon_bytes")" $((64 * M)) $((68 * M))
@@ -146,7 +134,7 @@ case_self() {
 		>"$tmp/$n.out" 2>"$tmp/$n.err"
 	status=$?
 	expect_status $n 0
-	json_report $n || return
+	report_json $n || return
 	sh=$(cat "$tmp/$n.shell")
 	equals_str "$n: pids" "$(val '[.processes[].pid] | tojson')" "[$sh]"
 	equals "$n: rows named taskmem" \
@@ -162,7 +150,7 @@ case_pid1() {
 	trace $n -p 1 -d 0.5
 	if readlink /proc/1/exe >/dev/null 2>&1; then
 		expect_status $n 0
-		json_report $n || return
+		report_json $n || return
 		equals_str "$n: attached_pids" "$(val '.attached_pids | tojson')" \
 			"[1]"
 		return
