@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "trace/procfs.h"
@@ -242,6 +243,57 @@ static void test_vmhwm_gone(void **state)
 	assert_int_equal(hwm, 7);
 }
 
+/* A reaped child is gone, a zombie has exited: neither is "hidden". */
+static void test_unseen_exited(void **state)
+{
+	char err[192];
+	int status;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(procfs_why_unseen(reaped_pid(), err, sizeof(err)),
+			 -ESRCH);
+	expect_message(err, "exited");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	/* a zombie until reaped: wait without reaping */
+	assert_int_equal(waitid(P_PID, pid, NULL, WEXITED | WNOWAIT), 0);
+	assert_int_equal(procfs_why_unseen(pid, err, sizeof(err)), -ESRCH);
+	expect_message(err, "exited");
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+}
+
+/* A running process BPF did not see: -EPERM and it runs */
+static void test_unseen_running(void **state)
+{
+	char err[192];
+
+	(void)state;
+	assert_int_equal(procfs_why_unseen(getpid(), err, sizeof(err)),
+			 -EPERM);
+	expect_message(err, "it runs");
+	expect_message(err, "task iterator");
+}
+
+/* The namespace's inode is /proc/self/ns/pid's, 0 for the initial one. */
+static void test_pid_ns(void **state)
+{
+	struct stat st;
+	uint64_t inum = 1;
+
+	(void)state;
+	assert_int_equal(stat("/proc/self/ns/pid", &st), 0);
+	assert_int_equal(procfs_pid_ns(&inum), 0);
+	if (st.st_ino == 0xEFFFFFFCU)
+		assert_int_equal(inum, 0);
+	else
+		assert_int_equal(inum, st.st_ino);
+	/* the tests run with their own /proc */
+	assert_true(procfs_is_own());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +309,9 @@ int main(void)
 		cmocka_unit_test(test_vmhwm_stays),
 		cmocka_unit_test(test_vmhwm_kernel_thread),
 		cmocka_unit_test(test_vmhwm_gone),
+		cmocka_unit_test(test_unseen_exited),
+		cmocka_unit_test(test_unseen_running),
+		cmocka_unit_test(test_pid_ns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
