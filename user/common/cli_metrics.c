@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,19 +8,6 @@
 #include "common/cli.h"
 #include "common/cli_metrics.h"
 #include "common/utf8.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
 
 void cli_metrics_init(struct metrics_opts *m)
 {
@@ -42,15 +28,15 @@ int cli_metrics_parse_listen(const char *s, struct metrics_listen *l,
 
 	memset(l, 0, sizeof(*l));
 	if (!colon)
-		return fail(err, errlen, "invalid --listen '%s' (expected "
+		return cli_fail(err, errlen, "invalid --listen '%s' (expected "
 				 LISTEN_FORMS ")", s);
 	if (cli_parse_ulong(colon + 1, 1, 65535, &port))
-		return fail(err, errlen, "invalid port '%s' in --listen '%s' "
+		return cli_fail(err, errlen, "invalid port '%s' in --listen '%s' "
 				 "(expected 1 to 65535)", colon + 1, s);
 	l->port = port;
 	n = colon - s;
 	if (n >= sizeof(host))
-		return fail(err, errlen, "invalid address in --listen '%s' "
+		return cli_fail(err, errlen, "invalid address in --listen '%s' "
 				 "(expected " LISTEN_FORMS ")", s);
 	memcpy(host, s, n);
 	host[n] = '\0';
@@ -69,7 +55,7 @@ int cli_metrics_parse_listen(const char *s, struct metrics_listen *l,
 	} else if (inet_pton(AF_INET, host, l->addr) == 1) {
 		return 0;
 	}
-	return fail(err, errlen, "invalid address '%.*s' in --listen '%s' "
+	return cli_fail(err, errlen, "invalid address '%.*s' in --listen '%s' "
 			 "(expected " LISTEN_FORMS "; no host names)",
 		    (int)n, s, s);
 }
@@ -127,11 +113,11 @@ int cli_metrics_add_label(struct metrics_opts *m, const char *kv, char *err,
 	int i;
 
 	if (!eq)
-		return fail(err, errlen, "invalid --metrics-label '%s' "
+		return cli_fail(err, errlen, "invalid --metrics-label '%s' "
 				 "(expected KEY=VALUE)", kv);
 	if (len > TM_METRICS_LABEL_NAME_MAX ||
 	    !cli_metrics_label_name_ok(kv, len))
-		return fail(err, errlen, "invalid label name '%.*s' in "
+		return cli_fail(err, errlen, "invalid label name '%.*s' in "
 				 "--metrics-label '%s' (expected letters, "
 				 "digits and '_', not starting with a digit "
 				 "or '__', at most %d characters)",
@@ -139,23 +125,23 @@ int cli_metrics_add_label(struct metrics_opts *m, const char *kv, char *err,
 				  TM_METRICS_LABEL_NAME_MAX : len), kv, kv,
 			    TM_METRICS_LABEL_NAME_MAX);
 	if (label_taken(kv, len))
-		return fail(err, errlen, "label name '%.*s' in --metrics-label "
+		return cli_fail(err, errlen, "label name '%.*s' in --metrics-label "
 				 "'%s' is taskmem's own (pid, comm, version)",
 			    (int)len, kv, kv);
 	if (!eq[1])
-		return fail(err, errlen, "empty value in --metrics-label '%s' "
+		return cli_fail(err, errlen, "empty value in --metrics-label '%s' "
 				 "(Prometheus drops a label with an empty "
 				 "value)", kv);
 	if (!utf8_ok(eq + 1))
-		return fail(err, errlen, "value of --metrics-label '%.*s' is "
+		return cli_fail(err, errlen, "value of --metrics-label '%.*s' is "
 				 "not valid UTF-8", (int)len, kv);
 	for (i = 0; i < m->nlabels; i++)
 		if (m->labels[i].name_len == len &&
 		    !memcmp(m->labels[i].name, kv, len))
-			return fail(err, errlen, "label '%.*s' given twice in "
+			return cli_fail(err, errlen, "label '%.*s' given twice in "
 					 "--metrics-label", (int)len, kv);
 	if (m->nlabels == TM_METRICS_LABELS_MAX)
-		return fail(err, errlen, "too many --metrics-label (at most "
+		return cli_fail(err, errlen, "too many --metrics-label (at most "
 				 "%d)", TM_METRICS_LABELS_MAX);
 	m->labels[m->nlabels].name = kv;
 	m->labels[m->nlabels].name_len = len;
@@ -182,12 +168,12 @@ int cli_metrics_finish(struct metrics_opts *m, char *err, size_t errlen)
 	bool out = m->listen || m->file;
 
 	if (m->interval_s > 0 && !m->file)
-		return fail(err, errlen,
+		return cli_fail(err, errlen,
 			    "--metrics-interval needs --metrics-file PATH");
 	if (m->linger_s >= 0 && !m->listen)
-		return fail(err, errlen, "--linger needs --listen ADDR:PORT");
+		return cli_fail(err, errlen, "--linger needs --listen ADDR:PORT");
 	if ((m->top_set || m->nlabels) && !out)
-		return fail(err, errlen,
+		return cli_fail(err, errlen,
 			    "%s needs --listen ADDR:PORT or --metrics-file "
 			    "PATH", m->top_set ? "--metrics-top" :
 						 "--metrics-label");

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <cmocka.h>
+#include "common/cli.h"
 #include "common/cli_metrics.h"
 
 static char err[512];
@@ -196,6 +197,61 @@ static void options_need_an_output(void **state)
 	assert_non_null(strstr(err, "--metrics-top"));
 }
 
+static int parse(struct trace_opts *o, ...)
+{
+	char *argv[32];
+	va_list ap;
+	int argc = 0;
+
+	va_start(ap, o);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	return cli_parse_trace(argc, argv, o, err, sizeof(err));
+}
+
+static void trace_options(void **state)
+{
+	struct trace_opts o;
+
+	(void)state;
+	assert_int_equal(parse(&o, "--listen", "127.0.0.1:9464",
+			       "--metrics-top", "5", "--metrics-label", "a=1",
+			       "--metrics-label=b=2", "--metrics-file", "m.prom",
+			       "--metrics-interval", "0.5", "--linger", "0",
+			       "-i", "2", "--", "true", NULL), 0);
+	assert_string_equal(o.metrics.listen, "127.0.0.1:9464");
+	assert_int_equal(o.metrics.where.port, 9464);
+	assert_int_equal(o.metrics.top, 5);
+	assert_int_equal(o.metrics.nlabels, 2);
+	assert_string_equal(o.metrics.labels[1].value, "2");
+	assert_string_equal(o.metrics.file, "m.prom");
+	assert_true(o.metrics.interval_s == 0.5);
+	assert_true(o.metrics.linger_s == 0);
+	/* -i keeps its meaning */
+	assert_true(o.interval_s == 2);
+
+	assert_int_equal(parse(&o, "-p", "1", "--listen", ":9", NULL), 0);
+	assert_true(o.metrics.where.any);
+	assert_true(o.metrics.linger_s == TM_LINGER_DEFAULT);
+	assert_true(o.metrics.interval_s == TM_METRICS_INTERVAL_DEFAULT);
+
+	assert_int_equal(parse(&o, "--metrics-top", "10001", "--listen",
+			       ":9", "--", "true", NULL), -EINVAL);
+	assert_non_null(strstr(err, "'10001'"));
+	assert_int_equal(parse(&o, "--linger", "3", "--", "true", NULL),
+			 -EINVAL);
+	assert_non_null(strstr(err, "--linger needs --listen"));
+	assert_int_equal(parse(&o, "--listen", "x", "--", "true", NULL),
+			 -EINVAL);
+	assert_non_null(strstr(err, "'x'"));
+	assert_int_equal(parse(&o, "--metrics-file", "", "--", "true", NULL),
+			 -EINVAL);
+	assert_int_equal(parse(&o, "--metrics-interval", "0", "--metrics-file",
+			       "f", "--", "true", NULL), -EINVAL);
+	assert_non_null(strstr(err, "--metrics-interval '0'"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +261,7 @@ int main(void)
 		cmocka_unit_test(labels_are_checked),
 		cmocka_unit_test(linger_allows_zero),
 		cmocka_unit_test(options_need_an_output),
+		cmocka_unit_test(trace_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
