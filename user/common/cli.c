@@ -213,23 +213,10 @@ static const struct option report_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/*
- * getopt_long over argv (which has no program name in front), one option
- * at a time, with taskmem's rules on top: long names only in full (no
- * abbreviations: adding an option must not change what an old command
- * line means), unknown options and missing values named in err.
- */
-struct opt_iter {
-	int argc;
-	char **argv;		/* argv with a program name in front */
-	const char *shortopts;
-	const struct option *longopts;
-	const char *elem;	/* the argument the last option came from */
-};
-
-static int opt_iter_init(struct opt_iter *it, int argc, char **argv,
-			 const char *shortopts, const struct option *longopts)
+int cli_opts_init(struct cli_opts *it, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts)
 {
+	memset(it, 0, sizeof(*it));
 	it->argv = calloc((size_t)argc + 2, sizeof(*it->argv));
 	if (!it->argv)
 		return -ENOMEM;
@@ -238,14 +225,12 @@ static int opt_iter_init(struct opt_iter *it, int argc, char **argv,
 	it->argc = argc + 1;
 	it->shortopts = shortopts;
 	it->longopts = longopts;
-	it->elem = NULL;
 	opterr = 0;
 	optind = 0;	/* glibc: start afresh, forgetting any earlier parse */
 	return 0;
 }
 
-/* The next option (or 1 for a file name), -1 at the end, or -EINVAL. */
-static int opt_next(struct opt_iter *it, char *err, size_t errlen)
+int cli_opts_next(struct cli_opts *it, char *err, size_t errlen)
 {
 	int prev = optind ? optind : 1, idx = -1, c;
 	const char *name;
@@ -253,6 +238,9 @@ static int opt_next(struct opt_iter *it, char *err, size_t errlen)
 
 	c = getopt_long(it->argc, it->argv, it->shortopts, it->longopts, &idx);
 	it->elem = prev < it->argc ? it->argv[prev] : "";
+	/* only a "--" getopt itself took ends the options, not a value "--" */
+	it->dashdash = c == -1 && optind == prev + 1 && prev < it->argc &&
+		       !strcmp(it->argv[prev], "--");
 	if (c == -1 || c == 1)
 		return c;
 	if (c == ':')
@@ -273,15 +261,16 @@ static int opt_next(struct opt_iter *it, char *err, size_t errlen)
 	return c;
 }
 
-/* Where the first argument getopt did not take stands in the caller's argv. */
-static int opt_rest(void)
+int cli_opts_rest(const struct cli_opts *it)
 {
+	(void)it;
 	return optind - 1;
 }
 
-static void opt_iter_free(struct opt_iter *it)
+void cli_opts_free(struct cli_opts *it)
 {
 	free(it->argv);
+	it->argv = NULL;
 }
 
 /* --listen, --metrics-*, --linger */
@@ -439,13 +428,13 @@ static int report_file(struct report_opts *o, const char *arg, char *err,
 int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 		     size_t errlen)
 {
-	struct opt_iter it;
+	struct cli_opts it;
 	int c, i, ret = 0;
 
 	memset(o, 0, sizeof(*o));
-	if (opt_iter_init(&it, argc, argv, report_shortopts, report_longopts))
+	if (cli_opts_init(&it, argc, argv, report_shortopts, report_longopts))
 		return fail(err, errlen, "out of memory");
-	while (!ret && (c = opt_next(&it, err, errlen)) != -1) {
+	while (!ret && (c = cli_opts_next(&it, err, errlen)) != -1) {
 		if (c < 0) {
 			ret = c;
 		} else if (c == 1) {
@@ -468,9 +457,9 @@ int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 		}
 	}
 	/* after "--", every argument is a file name */
-	for (i = opt_rest(); !ret && i < argc; i++)
+	for (i = cli_opts_rest(&it); !ret && i < argc; i++)
 		ret = report_file(o, argv[i], err, errlen);
-	opt_iter_free(&it);
+	cli_opts_free(&it);
 	if (!ret && !o->file)
 		ret = fail(err, errlen, "no report given: taskmem report "
 					"FILE.json");
@@ -480,23 +469,23 @@ int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 		    size_t errlen)
 {
-	struct opt_iter it;
+	struct cli_opts it;
 	int c, i, ret = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->max_procs = TM_MAX_PROCS_DEFAULT;
 	cli_metrics_init(&o->metrics);
-	if (opt_iter_init(&it, argc, argv, trace_shortopts, trace_longopts))
+	if (cli_opts_init(&it, argc, argv, trace_shortopts, trace_longopts))
 		return fail(err, errlen, "out of memory");
-	while (!ret && (c = opt_next(&it, err, errlen)) != -1)
+	while (!ret && (c = cli_opts_next(&it, err, errlen)) != -1)
 		ret = c < 0 ? c : apply_opt(c, it.elem, optarg, o, err, errlen);
-	i = opt_rest();
-	opt_iter_free(&it);
+	i = cli_opts_rest(&it);
+	cli_opts_free(&it);
 	if (ret)
 		return ret;
 	if (i < argc) {
 		/* getopt stopped at a word: only "--" may introduce it */
-		if (!i || strcmp(argv[i - 1], "--"))
+		if (!it.dashdash)
 			return fail(err, errlen,
 				    "missing '--' before the command '%s'",
 				    argv[i]);
