@@ -17,11 +17,13 @@
 #include "taskmem.skel.h"
 #include "common/creds.h"
 #include "common/errors.h"
+#include "common/version.h"
 #include "trace/procfs.h"
 #include "output/file.h"
 #include "output/report.h"
 #include "trace/cgroup.h"
 #include "trace/cmd_trace.h"
+#include "trace/exporter.h"
 #include "trace/launch.h"
 #include "trace/recorder.h"
 #include "trace/session.h"
@@ -51,6 +53,7 @@ struct trace_run {
 	struct workload w;
 	struct output out;	/* the report (-o, or stderr) */
 	struct recorder rec;	/* the timeline outputs */
+	struct exporter exp;	/* --listen, --metrics-file */
 	enum tm_stop stop;
 	int stop_signal;	/* -p: what stopped tracing */
 	int got_signal;		/* command: the last one passed on */
@@ -58,7 +61,8 @@ struct trace_run {
 };
 
 #define TRACE_RUN_INIT { .t = TRACER_INIT, \
-	.w.child = { .pid = -1, .gate_fd = -1, .status_fd = -1 } }
+	.w.child = { .pid = -1, .gate_fd = -1, .status_fd = -1 }, \
+	.exp = EXPORTER_INIT }
 
 /*
  * Fork the workload's process before loading BPF, while taskmem is small:
@@ -215,21 +219,46 @@ static bool tracing_done(struct trace_run *run, const struct trace_opts *o,
 	return run->stop != TM_STOP_NONE;
 }
 
-/* -i: the current and peak figures now, on stderr. */
-static void print_interim(struct tracer *t)
+/* The model of the live processes now, in r (model_free() it); 0 or -errno. */
+static int live_model(struct tracer *t, struct tm_report *r)
 {
 	struct tree_state tree = t->skel->bss->tree;
 	struct kobj_sizes ksize;
+	int err;
+
+	model_init(r, t->report.page_size, t->t0_ns);
+	tracer_kobj_sizes(t, &ksize);
+	model_set_kobj(r, &ksize);
+	err = tracer_collect_live(t, r);
+	if (!err)
+		model_finish(r, &tree);
+	return err;
+}
+
+/* -i: the current and peak figures now, on stderr. */
+static void print_interim(struct tracer *t)
+{
 	struct tm_report r;
 
-	model_init(&r, t->report.page_size, t->t0_ns);
-	tracer_kobj_sizes(t, &ksize);
-	model_set_kobj(&r, &ksize);
-	if (!tracer_collect_live(t, &r)) {
-		model_finish(&r, &tree);
+	if (!live_model(t, &r))
 		report_interim(stderr, &r,
 			       (double)(tracer_now_ns() - t->t0_ns) / 1e9);
-	}
+	model_free(&r);
+}
+
+/*
+ * --listen, --metrics-file: the live processes with the exit records so
+ * far, when due. The HTTP thread only ever sees the rendered text.
+ */
+static void export_metrics(struct trace_run *run, uint64_t now)
+{
+	struct tm_report r;
+
+	if (!exporter_due(&run->exp, now))
+		return;
+	now = tracer_now_ns();
+	if (!live_model(&run->t, &r))
+		exporter_update(&run->exp, &r, &run->t.report, now, false);
 	model_free(&r);
 }
 
@@ -314,6 +343,7 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 	ticker_start(&status, run->t.t0_ns, live ? 0.25 : 0);
 	if (run->rec.on)
 		take_sample(run);
+	export_metrics(run, run->t.t0_ns);
 	reap_root(run);
 	while (!tracing_done(run, o, deadline)) {
 		now = tracer_now_ns();
@@ -323,6 +353,7 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		ticker_wake(&interim, &wake);
 		ticker_wake(&sample, &wake);
 		ticker_wake(&status, &wake);
+		exporter_wake(&run->exp, &wake);
 		if (epoll_wait(run->t.epfd, ev, 4,
 			       wake > now ? (wake - now + 999999) / 1000000 : 0) < 0 &&
 		    errno != EINTR) {
@@ -341,6 +372,7 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		}
 		if (ticker_due(&status, now))
 			status_line(&run->t, false);
+		export_metrics(run, now);
 	}
 	if (live)
 		status_line(&run->t, true);
@@ -459,7 +491,32 @@ static int prepare(struct trace_run *run, const struct trace_opts *o)
 		tm_err("cannot write '%s': %s", what, strerror(-err));
 		return TM_EXIT_USAGE;
 	}
+	if (exporter_open(&run->exp, &o->metrics, &run->w.cred,
+			  TASKMEM_VERSION))
+		return TM_EXIT_USAGE;
 	return 0;
+}
+
+/* --listen: serve from now on (the workload is forked already). */
+static int start_exporter(struct trace_run *run, const struct trace_opts *o)
+{
+	if (exporter_start(&run->exp))
+		return -1;
+	if (o->metrics.listen && !o->quiet)
+		tm_err("serving metrics on %s", run->exp.url);
+	return 0;
+}
+
+/* The final figures: to the metrics file, and served for --linger. */
+static void export_final(struct trace_run *run, const struct trace_opts *o)
+{
+	if (!run->exp.on)
+		return;
+	exporter_update(&run->exp, &run->t.report, NULL, tracer_now_ns(), true);
+	if (run->exp.listening && o->metrics.linger_s > 0 && !o->quiet)
+		tm_err("serving the final metrics on %s for %g s (Ctrl-C to "
+		       "stop)", run->exp.url, o->metrics.linger_s);
+	exporter_linger(&run->exp, run->t.sfd);
 }
 
 int cmd_trace(int argc, char **argv)
@@ -486,6 +543,8 @@ int cmd_trace(int argc, char **argv)
 		tm_err("cannot set up event handling: %s", strerror(errno));
 		goto cleanup;
 	}
+	if (start_exporter(&run, &o))
+		goto cleanup;
 	ret = o.cmd ? start_root(&run, &o) : attach_seed(&run.t, &o);
 	if (ret) {
 		ret = ret == -ESRCH ? TM_EXIT_USAGE : ret > 0 ? ret : TM_EXIT_FAIL;
@@ -494,6 +553,7 @@ int cmd_trace(int argc, char **argv)
 	ret = TM_EXIT_FAIL;
 	if (run_loop(&run, &o) || finish_report(&run, &o))
 		goto cleanup;
+	export_final(&run, &o);
 	ret = o.cmd ? run.t.report.exit_code : TM_EXIT_OK;
 	/* a signal taskmem passed on is taskmem's exit status too */
 	if (run.got_signal)
@@ -501,6 +561,7 @@ int cmd_trace(int argc, char **argv)
 cleanup:
 	output_abort(&run.out);
 	recorder_close(&run.rec);
+	exporter_close(&run.exp);
 	cgroup_destroy(&run.w.cg);
 	launch_close(&run.w.child);
 	tracer_close(&run.t);
