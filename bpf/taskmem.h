@@ -121,6 +121,7 @@ struct tree_state {
 	__u64 lost_procs;	/* procs map full */
 	__u64 lost_mms;		/* mms map full */
 	__u64 lost_events;	/* ring buffer full */
+	__u64 lost_peak_raises;	/* peak_raise gave up after 16 rounds */
 };
 
 #endif /* TASKMEM_H */
