@@ -4,7 +4,7 @@
  * fallbacks they need. What is done with the values is accounting.h's.
  *
  * The includer defines, before including it: nr_cpus (rodata), the
- * cpu_anchor per-CPU array map, cpu_off[MAX_CPUS], cpu_off_ready and
+ * cpu_anchor per-CPU array map, cpu_off[TM_MAX_CPUS], cpu_off_ready and
  * number_slot (a scratch word, see as_number).
  */
 #ifndef MM_READ_BPF_H
@@ -34,7 +34,7 @@ static __always_inline bool load_cpu_offsets(void)
 	      bpf_core_field_offset(struct bpf_array, pptrs);
 	if (bpf_probe_read_kernel(&base, sizeof(base), (void *)arr) || !base)
 		return false;
-	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
+	for (cpu = 0; cpu < TM_MAX_CPUS; cpu++) {
 		void *elem;
 
 		if (cpu >= nr_cpus)
@@ -77,7 +77,7 @@ static __always_inline __s64 counter_sum(struct percpu_counter *pc)
 
 	if (!cpu_off_ready && !load_cpu_offsets())
 		return sum > 0 ? sum : 0;
-	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
+	for (cpu = 0; cpu < TM_MAX_CPUS; cpu++) {
 		if (cpu >= nr_cpus)
 			break;
 		sum += cpu_delta(deltas + cpu_off[cpu]);

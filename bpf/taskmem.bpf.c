@@ -17,15 +17,7 @@
 #define CLONE_VM 0x00000100ULL
 #define CLONE_THREAD 0x00010000ULL
 
-/* Syscalls that change an mm's virtual size (x86_64 numbers). */
-#define NR_mmap 9
-#define NR_munmap 11
-#define NR_brk 12
-#define NR_mremap 25
-
 char LICENSE[] SEC("license") = "GPL";
-
-#define MAX_CPUS 4096
 
 /* Possible CPUs, for summing per-CPU counter deltas (set before load). */
 const volatile __u32 nr_cpus = 1;
@@ -51,7 +43,7 @@ struct {
 	__type(value, __u64);
 } cpu_anchor SEC(".maps");
 
-__u64 cpu_off[MAX_CPUS] = {};
+__u64 cpu_off[TM_MAX_CPUS] = {};
 bool cpu_off_ready = false;
 __u64 number_slot = 0;
 
@@ -366,23 +358,25 @@ int BPF_PROG(on_rss_stat, struct mm_struct *mm, int member)
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+/*
+ * Virtual size and mappings: mmap, munmap, brk and mremap change them
+ * under the mm's mmap_lock, often without touching a page (so without an
+ * rss_stat event). Every such change ends with releasing the lock: a write
+ * unlock, or a read unlock after munmap downgraded it (total_vm drops
+ * after the downgrade). Page faults take per-VMA locks, not this one, so
+ * this runs far less often than a per-syscall hook would, on every
+ * architecture.
+ */
+SEC("tp_btf/mmap_lock_released")
+int BPF_PROG(on_mmap_unlock, struct mm_struct *mm, bool write)
 {
-	long nr = regs->orig_ax;
-	struct task_struct *task;
+	__u64 key = (__u64)mm;
 	struct mm_state *m;
-	__u64 key;
 
-	if (nr != NR_mmap && nr != NR_munmap && nr != NR_brk &&
-	    nr != NR_mremap)
-		return 0;
-	task = bpf_get_current_task_btf();
-	key = (__u64)task->mm;
 	m = bpf_map_lookup_elem(&mms, &key);
 	if (!m)
 		return 0;
-	mm_sync_vm(m, task->mm);
-	mm_sync_kmem(m, task->mm);
+	mm_sync_vm(m, mm);
+	mm_sync_kmem(m, mm);
 	return 0;
 }

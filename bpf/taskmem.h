@@ -4,6 +4,8 @@
 #define TASKMEM_H
 
 #define TASK_COMM_LEN 16
+/* CPUs whose per-CPU counter deltas can be read (cpu_off's size) */
+#define TM_MAX_CPUS 4096
 
 /* Indices of the kernel's mm counters (enum in include/linux/mm_types_task.h). */
 #define TM_FILEPAGES 0
