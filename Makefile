@@ -134,8 +134,10 @@ fuzz: $(OUT)/fuzz/fuzz_cli $(OUT)/fuzz/fuzz_reader
 		echo "fuzz_$$t: $$(grep -c . $(OUT)/fuzz/corpus-$$t/* 2>/dev/null | wc -l) inputs, no crash in $(FUZZ_SECONDS) s"; \
 	done
 
-# Static analysis of the userspace code.
+# Static analysis of the userspace code, and the folders' dependencies
+# pointing one way (tools/check-layers.sh).
 lint:
+	$(Q)bash tools/check-layers.sh
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 -D__x86_64__ -Iuser -Ibpf user/*.c user/*/*.c
 

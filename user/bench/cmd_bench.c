@@ -25,7 +25,7 @@
 #include "bench/bench_report.h"
 #include "bench/bench_stats.h"
 #include "common/cli.h"
-#include "trace/creds.h"
+#include "common/creds.h"
 #include "common/errors.h"
 #include "output/file.h"
 #include "output/report.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "trace/launch.h"
+#include "common/creds.h"
 #include "output/file.h"
 
 /* A new report gets the mode a plain create would give it. */
