@@ -19,7 +19,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Possible CPUs, for summing per-CPU counter deltas (set before load). */
+/* Possible CPUs, for calibrate_cpus (set before load). */
 const volatile __u32 nr_cpus = 1;
 const volatile __u32 page_shift = 12;
 /* keep the since-last-sample maxima a timeline needs (dead code if not) */
@@ -35,7 +35,7 @@ struct tree_state tree = {};
  */
 __u64 kstack_bytes = 0;
 
-/* Per-CPU data's addresses: see load_cpu_offsets() in mm_read.bpf.h. */
+/* Per-CPU data's addresses: see calibrate_cpu_offsets() in mm_read.bpf.h. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -44,7 +44,8 @@ struct {
 } cpu_anchor SEC(".maps");
 
 __u64 cpu_off[TM_MAX_CPUS] = {};
-bool cpu_off_ready = false;
+/* CPUs whose cpu_off is known; 0: read the approximate count only */
+__u32 cpus_ready = 0;
 __u64 number_slot = 0;
 
 static __always_inline __u64 acct_now_ns(void)
@@ -339,6 +340,14 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	__sync_fetch_and_add(&p->maj_flt, task->maj_flt);
 	if (proc_add_thread(p, -1) == 0)
 		proc_finish(p, task);
+	return 0;
+}
+
+/* Run once by userspace after load, before anything is attached. */
+SEC("syscall")
+int calibrate_cpus(void *ctx)
+{
+	calibrate_cpu_offsets();
 	return 0;
 }
 

@@ -78,6 +78,15 @@ struct mm_state {
 	__s64 snap_val;
 	__s64 win_max_rss;	/* pages, since sample win_gen */
 	__u64 win_gen;
+	/*
+	 * Cache of the last exact sum of each counter (see counter_read in
+	 * mm_read.bpf.h): the other CPUs' deltas then, and the CPU, task and
+	 * task's migration count of the event that summed them.
+	 */
+	__s64 others[TM_NR_COUNTERS];
+	__u64 sum_task[TM_NR_COUNTERS];
+	__u64 sum_mig[TM_NR_COUNTERS];
+	__u32 sum_cpu[TM_NR_COUNTERS];
 	__u32 owner;
 	__s32 users;		/* processes on it */
 	__s32 tasks;		/* threads on it */

@@ -146,6 +146,33 @@ static void print_load_stats(const struct taskmem_bpf *skel, int ncpus,
 		ncpus, ms, (unsigned long long)total, per);
 }
 
+/*
+ * Learn where each CPU's per-CPU data lives, once, before anything is
+ * attached (calibrate_cpus in mm_read.bpf.h). Without every possible CPU,
+ * counters are the kernel's approximate ones, and the report says by how
+ * much they can be off.
+ */
+static void calibrate(struct tracer *t, int ncpus)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	struct taskmem_bpf *skel = t->skel;
+	int real = libbpf_num_possible_cpus();
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.calibrate_cpus),
+				     &opts);
+	(void)ncpus;
+	if (err || (int)skel->bss->cpus_ready < real) {
+		skel->bss->cpus_ready = 0;
+		/*
+		 * percpu_counter_batch is max(32, 2 * CPUs); each CPU can hold
+		 * one less than that, per counter
+		 */
+		t->report.counter_error_pages =
+			(uint64_t)real * ((real * 2 > 32 ? real * 2 : 32) - 1);
+	}
+}
+
 int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 {
 	struct taskmem_bpf *skel;
@@ -188,6 +215,7 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 		return err;
 	}
 	print_load_stats(skel, ncpus, (tracer_now_ns() - t0) / 1e6);
+	calibrate(t, ncpus);
 	err = taskmem_bpf__attach(skel);
 	if (err) {
 		tm_err("cannot attach BPF programs: %s", strerror(-err));
