@@ -10,12 +10,19 @@ BPF_ARCH := x86
 else
 $(error taskmem: cannot build for machine '$(shell uname -m)': only x86_64 has a vmlinux/ header yet)
 endif
+# vmlinux/<arch>/vmlinux.h links to the header of the kernel it was
+# dumped from, vmlinux_<major><minor, 2 digits>.h (as bcc's libbpf-tools).
 VMLINUX := vmlinux/$(ARCH)/vmlinux.h
+KERNEL_RELEASE := $(shell uname -r)
+VMLINUX_VERSIONED := vmlinux/$(ARCH)/vmlinux_$(shell uname -r | \
+	awk -F. '{ printf "%d%02d", $$1, $$2 }').h
 
 CFLAGS ?= -g -O2
 override CFLAGS += -Wall -Wextra -Werror -MMD -MP -I$(OUT) -Ibpf -Iuser
 LDLIBS_BPF := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS_JSON := -ljson-c
+LDLIBS_HTTP := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -pthread
+LLVM_STRIP ?= llvm-strip
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
@@ -30,7 +37,8 @@ TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/*/test_*.c))
 # What the unit tests link besides the archive (parsers they read output
 # back with).
-TEST_LDLIBS := -lcmocka -ljson-c $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm
+TEST_LDLIBS := -lcmocka -ljson-c $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm \
+	$(LDLIBS_HTTP)
 TEST_CFLAGS := -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 
 ifeq ($(V),1)
@@ -56,6 +64,7 @@ $(OUT) $(OUT)/tools $(OUT)/fuzz:
 $(OUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(OUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@	# DWARF: the skeleton needs only BTF
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
@@ -74,7 +83,7 @@ $(PURE_LIB): $(patsubst %.c,$(OUT)/%.o,$(PURE_SRCS))
 
 $(OUT)/taskmem: $(USER_OBJS) $(PURE_LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) $(LDLIBS_HTTP) -lm -o $@
 
 $(OUT)/tools/%: tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
@@ -171,10 +180,14 @@ demo: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory check
 
+# Dumps the running kernel's BTF; the link then points to the new header.
 vmlinux:
-	$(call msg,GEN,$(VMLINUX))
+	@echo "  GEN      $(VMLINUX_VERSIONED) from /sys/kernel/btf/vmlinux" \
+		"(the running kernel, $(KERNEL_RELEASE)); $(VMLINUX) links to it"
 	$(Q)mkdir -p $(dir $(VMLINUX))
-	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c \
+		> $(VMLINUX_VERSIONED)
+	$(Q)ln -sf $(notdir $(VMLINUX_VERSIONED)) $(VMLINUX)
 
 clean:
 	$(call msg,CLEAN,$(OUT))

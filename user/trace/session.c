@@ -397,6 +397,7 @@ void tracer_close(struct tracer *t)
 {
 	output_abort(&t->out);
 	recorder_close(&t->rec);
+	exporter_close(&t->exp);
 	cgroup_destroy(&t->cg);
 	launch_close(&t->child);
 	ring_buffer__free(t->rb);

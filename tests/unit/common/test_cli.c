@@ -311,11 +311,14 @@ static void test_missing_dashdash(void **state)
 	char *bare[] = { "ls", NULL };
 	char *after_opt[] = { "-v", "ls", "-l", NULL };
 	char *dash[] = { "-", NULL };
+	/* "--" as -o's value is a file name: it does not end the options */
+	char *value[] = { "-o", "--", "ls", NULL };
 
 	(void)state;
 	expect_error(bare, "'ls'");
 	expect_error(after_opt, "'ls'");
 	expect_error(dash, "'-'");
+	expect_error(value, "'ls'");
 }
 
 static void test_empty_command(void **state)
