@@ -120,7 +120,7 @@ sanitize: all
 # from the seeds in tests/fuzz/seeds (copied: libFuzzer adds to its corpus).
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ibpf -Iuser
-FUZZ_SRC_cli := user/common/cli.c
+FUZZ_SRC_cli := user/common/cli.c user/common/cli_metrics.c user/common/utf8.c
 FUZZ_SRC_reader := user/replay/reader.c user/model/model.c user/model/timeline.c \
 	user/output/report.c user/output/plot.c user/output/svg.c user/common/utf8.c
 FUZZ_LIBS_reader := -ljson-c -lm
