@@ -8,7 +8,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86_64/' -e 's/aarch64/arm64/')
 ifeq ($(ARCH),x86_64)
 BPF_ARCH := x86
 else
-$(error taskmem: cannot build for machine '$(shell uname -m)': only x86_64 has a vmlinux/ header and syscall table yet)
+$(error taskmem: cannot build for machine '$(shell uname -m)': only x86_64 has a vmlinux/ header yet)
 endif
 # vmlinux/<arch>/vmlinux.h links to the header of the kernel it was
 # dumped from, vmlinux_<major><minor, 2 digits>.h (as bcc's libbpf-tools).
@@ -120,7 +120,7 @@ sanitize: all
 # from the seeds in tests/fuzz/seeds (copied: libFuzzer adds to its corpus).
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ibpf -Iuser
-FUZZ_SRC_cli := user/common/cli.c
+FUZZ_SRC_cli := user/common/cli.c user/common/cli_metrics.c user/common/utf8.c
 FUZZ_SRC_reader := user/replay/reader.c user/model/model.c user/model/timeline.c \
 	user/output/report.c user/output/plot.c user/output/svg.c user/common/utf8.c
 FUZZ_LIBS_reader := -ljson-c -lm
