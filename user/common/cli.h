@@ -6,12 +6,14 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "common/cli_metrics.h"
 
 enum tm_format {
 	TM_FORMAT_TABLE,
 	TM_FORMAT_JSON,
 	TM_FORMAT_CSV,
 	TM_FORMAT_MARKDOWN,
+	TM_FORMAT_SVG,		/* the timeline chart: report -f svg, --plot */
 };
 
 #define TM_MAX_PROCS_DEFAULT 65536UL
@@ -42,6 +44,7 @@ struct trace_opts {
 	int npids;
 	double duration_s;	/* -d: stop after this long (0: no limit) */
 	double interval_s;	/* -i: interim report period (0: none) */
+	struct metrics_opts metrics; /* --listen, --metrics-file, ... */
 	char **cmd;		/* NULL-terminated, from argv; NULL with -p */
 	int cmd_argc;
 };
@@ -50,8 +53,7 @@ struct trace_opts {
 struct report_opts {
 	const char *file;	/* the saved report */
 	const char *output;	/* NULL: stdout */
-	enum tm_format format;
-	bool svg;		/* -f svg: the timeline chart */
+	enum tm_format format;	/* TM_FORMAT_SVG: the timeline chart */
 	bool long_table;
 };
 
@@ -68,6 +70,10 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 /* The arguments after "report"; like cli_parse_trace(). */
 int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 		     size_t errlen);
+
+/* Put a message in err; returns -EINVAL. */
+int cli_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /*
  * getopt_long over argv (which has no program name in front), one option
