@@ -18,6 +18,7 @@
 #include "taskmem.skel.h"
 #include "common/errors.h"
 #include "model/kobj.h"
+#include "trace/features.h"
 #include "trace/procfs.h"
 #include "common/text.h"
 #include "trace/session.h"
@@ -42,6 +43,7 @@ static __u32 ringbuf_bytes(unsigned long max_procs)
 #define KSTACK_DEFAULT (16U << 10)
 
 static bool verbose;
+static struct tm_features features;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -72,7 +74,7 @@ int tracer_check_environment(void)
 		       "taskmem needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		return -ENOENT;
 	}
-	return 0;
+	return features_probe(&features);
 }
 
 /*
@@ -219,6 +221,8 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	bpf_map__set_max_entries(skel->maps.mms, o->max_procs);
 	bpf_map__set_max_entries(skel->maps.targets, TM_MAX_TARGETS);
 	bpf_map__set_max_entries(skel->maps.exits, ringbuf_bytes(o->max_procs));
+	bpf_program__set_autoload(skel->progs.on_mmap_unlock,
+				  features.mmap_lock_tp);
 	/* the seeding iterator runs on demand (attach.c) */
 	bpf_program__set_autoattach(skel->progs.seed_targets, false);
 
