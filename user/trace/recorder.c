@@ -72,13 +72,6 @@ int recorder_finish(struct recorder *rc, const struct tm_report *r,
 		if (err)
 			return err;
 	}
-	if (rc->plot.f) {
-		plot_timeline(rc->plot.f, r, &rc->tl);
-		*what = rc->plot.path;
-		err = output_commit(&rc->plot);
-		if (err)
-			return err;
-	}
 	if (rc->trace.f) {
 		perfetto_end(&rc->pf, r);
 		*what = rc->trace.path;
@@ -86,7 +79,14 @@ int recorder_finish(struct recorder *rc, const struct tm_report *r,
 		if (err)
 			return err;
 	}
+	if (rc->plot.f)
+		plot_timeline(rc->plot.f, r, &rc->tl);
 	return 0;
+}
+
+int recorder_commit_plot(struct recorder *rc)
+{
+	return rc->plot.f ? output_commit(&rc->plot) : 0;
 }
 
 void recorder_close(struct recorder *rc)
