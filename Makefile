@@ -10,12 +10,18 @@ BPF_ARCH := x86
 else
 $(error taskmem: cannot build for machine '$(shell uname -m)': only x86_64 has a vmlinux/ header and syscall table yet)
 endif
+# vmlinux/<arch>/vmlinux.h links to the header of the kernel it was
+# dumped from, vmlinux_<major><minor, 2 digits>.h (as bcc's libbpf-tools).
 VMLINUX := vmlinux/$(ARCH)/vmlinux.h
+KERNEL_RELEASE := $(shell uname -r)
+VMLINUX_VERSIONED := vmlinux/$(ARCH)/vmlinux_$(shell uname -r | \
+	awk -F. '{ printf "%d%02d", $$1, $$2 }').h
 
 CFLAGS ?= -g -O2
 override CFLAGS += -Wall -Wextra -Werror -MMD -MP -I$(OUT) -Ibpf -Iuser
 LDLIBS_BPF := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS_JSON := -ljson-c
+LLVM_STRIP ?= llvm-strip
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
@@ -56,6 +62,7 @@ $(OUT) $(OUT)/tools $(OUT)/fuzz:
 $(OUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(OUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@	# DWARF: the skeleton needs only BTF
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
@@ -134,8 +141,10 @@ fuzz: $(OUT)/fuzz/fuzz_cli $(OUT)/fuzz/fuzz_reader
 		echo "fuzz_$$t: $$(grep -c . $(OUT)/fuzz/corpus-$$t/* 2>/dev/null | wc -l) inputs, no crash in $(FUZZ_SECONDS) s"; \
 	done
 
-# Static analysis of the userspace code.
+# Static analysis of the userspace code, and the folders' dependencies
+# pointing one way (tools/check-layers.sh).
 lint:
+	$(Q)bash tools/check-layers.sh
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 -D__x86_64__ -Iuser -Ibpf user/*.c user/*/*.c
 
@@ -169,10 +178,14 @@ demo: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory check
 
+# Dumps the running kernel's BTF; the link then points to the new header.
 vmlinux:
-	$(call msg,GEN,$(VMLINUX))
+	@echo "  GEN      $(VMLINUX_VERSIONED) from /sys/kernel/btf/vmlinux" \
+		"(the running kernel, $(KERNEL_RELEASE)); $(VMLINUX) links to it"
 	$(Q)mkdir -p $(dir $(VMLINUX))
-	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c \
+		> $(VMLINUX_VERSIONED)
+	$(Q)ln -sf $(notdir $(VMLINUX_VERSIONED)) $(VMLINUX)
 
 clean:
 	$(call msg,CLEAN,$(OUT))

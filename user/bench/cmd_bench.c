@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -25,8 +24,8 @@
 #include "bench/bench_report.h"
 #include "bench/bench_stats.h"
 #include "common/cli.h"
-#include "trace/creds.h"
 #include "common/asuser.h"
+#include "common/creds.h"
 #include "common/errors.h"
 #include "common/text.h"
 #include "output/file.h"
@@ -256,9 +255,7 @@ static int parse_format(const char *s, enum bench_format *f)
 			   "csv or json)", s);
 }
 
-/* arg: the option as given, for the messages of getopt's errors */
-static int apply_option(struct bench *b, int c, const char *val,
-			const char *arg)
+static int apply_option(struct bench *b, int c, const char *val)
 {
 	char why[256];
 	double secs;
@@ -308,72 +305,39 @@ static int apply_option(struct bench *b, int c, const char *val,
 		return 0;
 	case 'h':
 		return TM_CLI_HELP;
-	case ':':
-		return usage_error("option '%s' needs a value", arg);
 	}
-	return usage_error("unknown option '%s'", arg);
-}
-
-/* What getopt stopped at, for messages: "-x" or the whole "--long". */
-static const char *option_name(char **av, char *buf, size_t len)
-{
-	const char *arg = av[optind - 1];
-
-	if (!strncmp(arg, "--", 2) || optopt <= 0 || optopt > 127)
-		return arg;
-	snprintf(buf, len, "-%c", optopt);
-	return buf;
-}
-
-/* arg is "--name" or "--name=VALUE" */
-static bool whole_name(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(arg, "--", 2) && !strncmp(arg + 2, name, n) &&
-	       (!arg[2 + n] || arg[2 + n] == '=');
+	return -EINVAL;	/* cli_opts_next() knows no other */
 }
 
 /* parse_options(): the options end with "--", a command follows */
 #define OPTS_COMMAND (TM_CLI_HELP + 1)
 
 /*
- * The options from argv[pos] on. Returns OPTS_COMMAND when they end with
- * "--" (the command starts at *next), 0 at the end, TM_CLI_HELP or -EINVAL.
+ * The options from argv[pos] on, with trace's rules (cli_opts). Returns
+ * OPTS_COMMAND when they end with "--" (the command starts at *next), 0
+ * at the end, TM_CLI_HELP or -EINVAL.
  */
 static int parse_options(struct bench *b, int argc, char **argv, int pos,
 			 int *next)
 {
-	/* getopt wants a program name first: the word before pos */
-	char **av = argv + pos - 1, opt[4];
-	int ac = argc - pos + 1, before = 1, c, ret, idx;
+	struct cli_opts it;
+	char err[256];
+	int c, ret = 0;
 
-	optind = 0;	/* a new scan: glibc starts over */
-	opterr = 0;
-	for (;;) {
-		before = optind ? optind : 1;
-		optopt = 0;
-		idx = -1;
-		c = getopt_long(ac, av, "+:n:f:lo:h", long_opts, &idx);
-		if (c == -1)
-			break;
-		/* getopt takes "--ta" for "--tasks": as strict as trace */
-		if (idx >= 0 && !whole_name(av[before], long_opts[idx].name))
-			return usage_error("unknown option '%s' (long options "
-					   "are not abbreviated)", av[before]);
-		ret = apply_option(b, c, optarg,
-				   c == '?' || c == ':' ?
-				   option_name(av, opt, sizeof(opt)) : NULL);
-		if (ret)
-			return ret;
-	}
-	*next = pos + optind - 1;
-	if (optind == before + 1 && !strcmp(av[before], "--"))
-		return OPTS_COMMAND;
-	if (*next < argc)
-		return usage_error("unexpected argument '%s' (a command "
-				   "follows -n NAME --)", argv[*next]);
-	return 0;
+	if (cli_opts_init(&it, argc - pos, argv + pos, "+:n:f:lo:h", long_opts))
+		return usage_error("cannot parse the options: %s",
+				   strerror(ENOMEM));
+	while (!ret && (c = cli_opts_next(&it, err, sizeof(err))) != -1)
+		ret = c < 0 ? usage_error("%s", err) :
+			      apply_option(b, c, optarg);
+	*next = pos + cli_opts_rest(&it);
+	if (!ret && it.dashdash)
+		ret = OPTS_COMMAND;
+	else if (!ret && *next < argc)
+		ret = usage_error("unexpected argument '%s' (a command "
+				  "follows -n NAME --)", argv[*next]);
+	cli_opts_free(&it);
+	return ret;
 }
 
 static bool ends_command(const char *arg)

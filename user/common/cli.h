@@ -3,6 +3,7 @@
 #ifndef TM_CLI_H
 #define TM_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -67,6 +68,32 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 /* The arguments after "report"; like cli_parse_trace(). */
 int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 		     size_t errlen);
+
+/*
+ * getopt_long over argv (which has no program name in front), one option
+ * at a time, with taskmem's rules on top, for every subcommand: long names
+ * only in full (no abbreviations: adding an option must not change what
+ * an old command line means), unknown options and missing values named
+ * in err. One parse at a time (getopt's state is global).
+ */
+struct cli_opts {
+	int argc;
+	char **argv;		/* argv with a program name in front */
+	const char *shortopts;
+	const struct option *longopts;
+	const char *elem;	/* the argument the last option came from */
+	bool dashdash;		/* the options ended with "--" */
+};
+
+/* 0 or -ENOMEM. */
+int cli_opts_init(struct cli_opts *it, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts);
+/* The next option (1 for a word, with '-' in shortopts), -1 at the end,
+ * or -EINVAL with the message in err. */
+int cli_opts_next(struct cli_opts *it, char *err, size_t errlen);
+/* Where the first argument not taken stands in the caller's argv. */
+int cli_opts_rest(const struct cli_opts *it);
+void cli_opts_free(struct cli_opts *it);
 
 /* Whole-string unsigned number in [min, max]; 0 or -EINVAL. */
 int cli_parse_ulong(const char *s, unsigned long min, unsigned long max,

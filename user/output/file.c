@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "common/asuser.h"
-#include "trace/launch.h"
+#include "common/creds.h"
 #include "output/file.h"
 
 /*

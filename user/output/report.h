@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Report formats: the human table and JSON (pure: no libbpf). */
+/*
+ * user/output/: every form a report is written in: the table, JSON, CSV
+ * and Markdown (this file), the timeline CSV, the SVG chart (plot.h,
+ * svg.h), Perfetto trace events, and the one output-file helper (file.h).
+ * Pure: no libbpf. It may use model/ and common/, nothing above.
+ */
 #ifndef TM_REPORT_H
 #define TM_REPORT_H
 

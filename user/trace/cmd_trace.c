@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #include "taskmem.h"
 #include "taskmem.skel.h"
-#include "trace/creds.h"
+#include "common/creds.h"
 #include "common/errors.h"
 #include "trace/procfs.h"
 #include "output/report.h"

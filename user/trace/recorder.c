@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include "output/plot.h"
+#include "output/timeline_csv.h"
 #include "trace/recorder.h"
 
 int recorder_open(struct recorder *rc, const struct trace_opts *o,

@@ -311,11 +311,14 @@ static void test_missing_dashdash(void **state)
 	char *bare[] = { "ls", NULL };
 	char *after_opt[] = { "-v", "ls", "-l", NULL };
 	char *dash[] = { "-", NULL };
+	/* "--" as -o's value is a file name: it does not end the options */
+	char *value[] = { "-o", "--", "ls", NULL };
 
 	(void)state;
 	expect_error(bare, "'ls'");
 	expect_error(after_opt, "'ls'");
 	expect_error(dash, "'-'");
+	expect_error(value, "'ls'");
 }
 
 static void test_empty_command(void **state)
@@ -429,6 +432,80 @@ static void test_mode_conflicts(void **state)
 	expect_error(both, "-p");
 	expect_error(wait_all, "--wait-all");
 	expect_error(cgroup, "--cgroup-check");
+}
+
+/* Short options combine as with any getopt tool; the last may take a value. */
+static void test_combined_short_options(void **state)
+{
+	char *flags[] = { "-qlw", "--", "ls", NULL };
+	char *with_value[] = { "-qlo", "r.txt", "-fjson", "--", "ls", NULL };
+	char *unknown[] = { "-qZ", "--", "ls", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(flags, &p);
+	expect_cmd_ls(&p);
+	assert_true(p.o.quiet && p.o.long_table && p.o.wait_all);
+	parse(with_value, &p);
+	expect_cmd_ls(&p);
+	assert_true(p.o.quiet && p.o.long_table);
+	assert_string_equal(p.o.output, "r.txt");
+	assert_int_equal(p.o.format, TM_FORMAT_JSON);
+	expect_error(unknown, "'-Z'");
+}
+
+/* Two parses in a row start afresh (getopt keeps state between calls). */
+static void test_parse_twice(void **state)
+{
+	char *first[] = { "-ql", "--", "ls", NULL };
+	char *second[] = { "-o", "x", "--", "ls", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(first, &p);
+	expect_cmd_ls(&p);
+	parse(second, &p);
+	expect_cmd_ls(&p);
+	assert_false(p.o.quiet);
+	assert_string_equal(p.o.output, "x");
+}
+
+static int parse_report(char **argv, struct report_opts *o, char *err,
+			size_t errlen)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return cli_parse_report(argc, argv, o, err, errlen);
+}
+
+/* taskmem report: options before or after the file, "--" before a file. */
+static void test_report_options(void **state)
+{
+	char *after[] = { "r.json", "-lfcsv", "-o", "out.csv", NULL };
+	char *dashdash[] = { "-f", "svg", "--", "-odd.json", NULL };
+	char *two[] = { "a.json", "b.json", NULL };
+	char *prefix[] = { "--form=csv", "a.json", NULL };
+	char *none[] = { "-l", NULL };
+	struct report_opts o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_report(after, &o, err, sizeof(err)), 0);
+	assert_string_equal(o.file, "r.json");
+	assert_true(o.long_table);
+	assert_int_equal(o.format, TM_FORMAT_CSV);
+	assert_string_equal(o.output, "out.csv");
+	assert_int_equal(parse_report(dashdash, &o, err, sizeof(err)), 0);
+	assert_string_equal(o.file, "-odd.json");
+	assert_true(o.svg);
+	assert_int_equal(parse_report(two, &o, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'b.json'"));
+	assert_int_equal(parse_report(prefix, &o, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'--form=csv'"));
+	assert_int_equal(parse_report(none, &o, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "no report"));
 }
 
 static void test_seconds(void **state)
@@ -552,6 +629,9 @@ int main(void)
 		cmocka_unit_test(test_too_many_pids),
 		cmocka_unit_test(test_duration_interval),
 		cmocka_unit_test(test_mode_conflicts),
+		cmocka_unit_test(test_combined_short_options),
+		cmocka_unit_test(test_parse_twice),
+		cmocka_unit_test(test_report_options),
 		cmocka_unit_test(test_seconds),
 		cmocka_unit_test(test_seconds_decimal_only),
 		cmocka_unit_test(test_ulong_whole_numbers),

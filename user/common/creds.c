@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "common/asuser.h"
-#include "trace/creds.h"
+#include "common/creds.h"
 
 static int from_passwd(const struct passwd *pw, gid_t gid,
 		       struct launch_cred *c, char *err, size_t errlen)

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "testutil.h"
-#include "trace/creds.h"
+#include "common/creds.h"
 
 #define NOBODY 65534		/* uid and gid of nobody on Debian */
 #define NO_USER "no-such-user-taskmem"

@@ -3,8 +3,18 @@
 #ifndef TM_CREDS_H
 #define TM_CREDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
-#include "trace/launch.h"
+#include <sys/types.h>
+
+/* Who the workload runs as (run through sudo: the invoking user). */
+struct launch_cred {
+	bool drop;	/* false: keep taskmem's (root) */
+	uid_t uid;
+	gid_t gid;
+	char user[64];
+	char home[256];
+};
 
 /*
  * Fill c from --user NAME (user), --as-root (as_root) or SUDO_UID and
