@@ -8,7 +8,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86_64/' -e 's/aarch64/arm64/')
 ifeq ($(ARCH),x86_64)
 BPF_ARCH := x86
 else
-$(error taskmem: cannot build for machine '$(shell uname -m)': only x86_64 has a vmlinux/ header and syscall table yet)
+$(error taskmem: cannot build for machine '$(shell uname -m)': only x86_64 has a vmlinux/ header yet)
 endif
 # vmlinux/<arch>/vmlinux.h links to the header of the kernel it was
 # dumped from, vmlinux_<major><minor, 2 digits>.h (as bcc's libbpf-tools).
@@ -21,6 +21,7 @@ CFLAGS ?= -g -O2
 override CFLAGS += -Wall -Wextra -Werror -MMD -MP -I$(OUT) -Ibpf -Iuser
 LDLIBS_BPF := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS_JSON := -ljson-c
+LDLIBS_HTTP := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -pthread
 LLVM_STRIP ?= llvm-strip
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
@@ -36,7 +37,8 @@ TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/*/test_*.c))
 # What the unit tests link besides the archive (parsers they read output
 # back with).
-TEST_LDLIBS := -lcmocka -ljson-c $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm
+TEST_LDLIBS := -lcmocka -ljson-c $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm \
+	$(LDLIBS_HTTP)
 TEST_CFLAGS := -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 
 ifeq ($(V),1)
@@ -81,7 +83,7 @@ $(PURE_LIB): $(patsubst %.c,$(OUT)/%.o,$(PURE_SRCS))
 
 $(OUT)/taskmem: $(USER_OBJS) $(PURE_LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) $(LDLIBS_HTTP) -lm -o $@
 
 $(OUT)/tools/%: tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
@@ -118,7 +120,7 @@ sanitize: all
 # from the seeds in tests/fuzz/seeds (copied: libFuzzer adds to its corpus).
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ibpf -Iuser
-FUZZ_SRC_cli := user/common/cli.c
+FUZZ_SRC_cli := user/common/cli.c user/common/cli_metrics.c user/common/utf8.c
 FUZZ_SRC_reader := user/replay/reader.c user/model/model.c user/model/timeline.c \
 	user/output/report.c user/output/plot.c user/output/svg.c user/common/utf8.c
 FUZZ_LIBS_reader := -ljson-c -lm

@@ -7,8 +7,7 @@
 #include "common/errors.h"
 #include "replay/cmd_report.h"
 #include "trace/cmd_trace.h"
-
-#define TASKMEM_VERSION "0.1.0"
+#include "common/version.h"
 
 static int cmd_help(int argc, char **argv);
 

@@ -37,6 +37,19 @@ const char cli_trace_usage[] =
 	"      --as-root          run COMMAND as root even under sudo\n"
 	"      --max-procs N      processes tracked at once (default 65536)\n"
 	"  -v, --verbose          show libbpf's messages\n"
+	"      --listen ADDR:PORT serve Prometheus metrics on\n"
+	"                         http://ADDR:PORT/metrics while tracing\n"
+	"      --metrics-file PATH\n"
+	"                         write the metrics to PATH (for node\n"
+	"                         exporter's textfile collector)\n"
+	"      --metrics-interval SECS\n"
+	"                         how often to write it (default 10)\n"
+	"      --metrics-top K    per-process series for the K processes with\n"
+	"                         the largest footprint (default 20)\n"
+	"      --metrics-label KEY=VALUE\n"
+	"                         a label on every series (repeatable)\n"
+	"      --linger SECS      with --listen: serve the final values for\n"
+	"                         SECS after tracing (default 15)\n"
 	"  -h, --help             show this help\n";
 
 const char cli_report_usage[] =
@@ -51,10 +64,10 @@ const char cli_report_usage[] =
 	"  -o, --output FILE      write to FILE (default: stdout)\n"
 	"  -h, --help             show this help\n";
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* fail(): the short name inside this file */
+#define fail cli_fail
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int cli_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -153,7 +166,9 @@ int cli_parse_format(const char *s, enum tm_format *f)
 /* Options without a short form: values above any character. */
 enum opt_id { OPT_CGROUP = 256, OPT_USER, OPT_AS_ROOT, OPT_TIMELINE,
 	      OPT_PER_PROCESS, OPT_SAMPLE_MS, OPT_PLOT, OPT_PERFETTO,
-	      OPT_MAX_PROCS };
+	      OPT_MAX_PROCS,
+	      OPT_LISTEN, OPT_METRICS_FILE, OPT_METRICS_INTERVAL,
+	      OPT_METRICS_TOP, OPT_METRICS_LABEL, OPT_LINGER };
 
 /* '+': stop at the command; ':': a missing value is reported, not printed */
 static const char trace_shortopts[] = "+:p:d:i:o:f:lwqvh";
@@ -178,6 +193,12 @@ static const struct option trace_longopts[] = {
 	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
+	{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
+	{ "metrics-label", required_argument, NULL, OPT_METRICS_LABEL },
+	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -252,6 +273,42 @@ void cli_opts_free(struct cli_opts *it)
 	it->argv = NULL;
 }
 
+/* --listen, --metrics-*, --linger */
+static int apply_metrics_opt(int id, const char *name, const char *val,
+			     struct metrics_opts *m, char *err, size_t errlen)
+{
+	switch (id) {
+	case OPT_LISTEN:
+		m->listen = val;
+		return cli_metrics_parse_listen(val, &m->where, err, errlen);
+	case OPT_METRICS_FILE:
+		if (!*val)
+			return fail(err, errlen, "empty file name for %s", name);
+		m->file = val;
+		return 0;
+	case OPT_METRICS_INTERVAL:
+		if (cli_parse_seconds(val, &m->interval_s))
+			return fail(err, errlen, "invalid --metrics-interval "
+					 "'%s' (expected seconds > 0)", val);
+		return 0;
+	case OPT_METRICS_TOP:
+		m->top_set = true;
+		if (cli_parse_ulong(val, 0, TM_METRICS_TOP_MAX, &m->top))
+			return fail(err, errlen, "invalid --metrics-top '%s' "
+					 "(expected 0 to %lu)", val,
+				    TM_METRICS_TOP_MAX);
+		return 0;
+	case OPT_METRICS_LABEL:
+		return cli_metrics_add_label(m, val, err, errlen);
+	case OPT_LINGER:
+		if (cli_metrics_parse_linger(val, &m->linger_s))
+			return fail(err, errlen, "invalid --linger '%s' "
+					 "(expected seconds >= 0)", val);
+		return 0;
+	}
+	return fail(err, errlen, "unknown option '%s'", name);
+}
+
 static int apply_opt(int id, const char *name, const char *val,
 		     struct trace_opts *o, char *err, size_t errlen)
 {
@@ -323,7 +380,7 @@ static int apply_opt(int id, const char *name, const char *val,
 	case 'h':
 		return TM_CLI_HELP;
 	}
-	return fail(err, errlen, "unknown option '%s'", name);
+	return apply_metrics_opt(id, name, val, &o->metrics, err, errlen);
 }
 
 /* Options that only make sense with a command, or only with -p. */
@@ -417,6 +474,7 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 
 	memset(o, 0, sizeof(*o));
 	o->max_procs = TM_MAX_PROCS_DEFAULT;
+	cli_metrics_init(&o->metrics);
 	if (cli_opts_init(&it, argc, argv, trace_shortopts, trace_longopts))
 		return fail(err, errlen, "out of memory");
 	while (!ret && (c = cli_opts_next(&it, err, errlen)) != -1)
@@ -439,5 +497,6 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 	/* a timeline output without --sample-ms samples at the default */
 	if (!o->sample_ms && (o->timeline || o->plot || o->perfetto))
 		o->sample_ms = TM_SAMPLE_MS_DEFAULT;
-	return check_mode(o, err, errlen);
+	ret = cli_metrics_finish(&o->metrics, err, errlen);
+	return ret ? ret : check_mode(o, err, errlen);
 }

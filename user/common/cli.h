@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "common/cli_metrics.h"
 
 enum tm_format {
 	TM_FORMAT_TABLE,
@@ -42,6 +43,7 @@ struct trace_opts {
 	int npids;
 	double duration_s;	/* -d: stop after this long (0: no limit) */
 	double interval_s;	/* -i: interim report period (0: none) */
+	struct metrics_opts metrics; /* --listen, --metrics-file, ... */
 	char **cmd;		/* NULL-terminated, from argv; NULL with -p */
 	int cmd_argc;
 };
@@ -68,6 +70,10 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 /* The arguments after "report"; like cli_parse_trace(). */
 int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 		     size_t errlen);
+
+/* Put a message in err; returns -EINVAL. */
+int cli_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /*
  * getopt_long over argv (which has no program name in front), one option

@@ -395,6 +395,23 @@ static void read_command(struct ctx *c, struct json_object *doc,
 	s->r.ntargets = npids;
 }
 
+/* Counts added after the first reports: optional. */
+static void read_lost(struct ctx *c, struct json_object *doc,
+		      struct tm_report *r)
+{
+	if (json_object_object_get_ex(doc, "lost_mms", NULL))
+		r->lost_mms = u64_max(c, doc, "lost_mms", JSON_COUNT_MAX);
+	if (json_object_object_get_ex(doc, "lost_ring_records", NULL))
+		r->lost_ring = u64_max(c, doc, "lost_ring_records",
+				       JSON_COUNT_MAX);
+	if (json_object_object_get_ex(doc, "lost_peak_raises", NULL))
+		r->lost_peak_raises = u64_max(c, doc, "lost_peak_raises",
+					      JSON_COUNT_MAX);
+	if (json_object_object_get_ex(doc, "counter_error_bytes", NULL))
+		r->counter_error_pages = u64(c, doc, "counter_error_bytes") /
+					 (r->page_size ? r->page_size : 4096);
+}
+
 static void read_cgroup(struct ctx *c, struct json_object *doc,
 			struct tm_report *r)
 {
@@ -489,6 +506,7 @@ int reader_parse(const char *text, struct saved_report *s, char *err,
 			  (s->r.page_size & (s->r.page_size - 1))))
 		bad(&c, "field 'page_size' is out of range, expected a power "
 			"of 2 from 512");
+	read_lost(&c, doc, &s->r);
 	read_object(&c, doc, "kernel_objects", json_kobj_fields,
 		    json_kobj_nfields, &s->r.ksize);
 	read_cgroup(&c, doc, &s->r);

@@ -16,6 +16,7 @@
 #include "taskmem.skel.h"
 #include "common/creds.h"
 #include "common/errors.h"
+#include "common/version.h"
 #include "trace/procfs.h"
 #include "output/report.h"
 #include "trace/cmd_trace.h"
@@ -175,21 +176,46 @@ static bool tracing_done(struct tracer *t, const struct trace_opts *o,
 	return t->stop != TM_STOP_NONE;
 }
 
-/* -i: the current and peak figures now, on stderr. */
-static void print_interim(struct tracer *t)
+/* The model of the live processes now, in r (model_free() it); 0 or -errno. */
+static int live_model(struct tracer *t, struct tm_report *r)
 {
 	struct tree_state tree = t->skel->bss->tree;
 	struct kobj_sizes ksize;
+	int err;
+
+	model_init(r, t->report.page_size, t->t0_ns);
+	tracer_kobj_sizes(t, &ksize);
+	model_set_kobj(r, &ksize);
+	err = tracer_collect_live(t, r);
+	if (!err)
+		model_finish(r, &tree);
+	return err;
+}
+
+/* -i: the current and peak figures now, on stderr. */
+static void print_interim(struct tracer *t)
+{
 	struct tm_report r;
 
-	model_init(&r, t->report.page_size, t->t0_ns);
-	tracer_kobj_sizes(t, &ksize);
-	model_set_kobj(&r, &ksize);
-	if (!tracer_collect_live(t, &r)) {
-		model_finish(&r, &tree);
+	if (!live_model(t, &r))
 		report_interim(stderr, &r,
 			       (double)(tracer_now_ns() - t->t0_ns) / 1e9);
-	}
+	model_free(&r);
+}
+
+/*
+ * --listen, --metrics-file: the live processes with the exit records so
+ * far, when due. The HTTP thread only ever sees the rendered text.
+ */
+static void export_metrics(struct tracer *t, uint64_t now)
+{
+	struct tm_report r;
+
+	if (!exporter_due(&t->exp, now))
+		return;
+	now = tracer_now_ns();
+	if (!live_model(t, &r))
+		exporter_update(&t->exp, &r, &t->report, now, false);
 	model_free(&r);
 }
 
@@ -274,6 +300,7 @@ static int run_loop(struct tracer *t, const struct trace_opts *o)
 	ticker_start(&status, t->t0_ns, live ? 0.25 : 0);
 	if (t->rec.on)
 		take_sample(t);
+	export_metrics(t, t->t0_ns);
 	reap_root(t);
 	while (!tracing_done(t, o, deadline)) {
 		now = tracer_now_ns();
@@ -283,6 +310,7 @@ static int run_loop(struct tracer *t, const struct trace_opts *o)
 		ticker_wake(&interim, &wake);
 		ticker_wake(&sample, &wake);
 		ticker_wake(&status, &wake);
+		exporter_wake(&t->exp, &wake);
 		if (epoll_wait(t->epfd, ev, 4,
 			       wake > now ? (wake - now + 999999) / 1000000 : 0) < 0 &&
 		    errno != EINTR) {
@@ -301,6 +329,7 @@ static int run_loop(struct tracer *t, const struct trace_opts *o)
 		}
 		if (ticker_due(&status, now))
 			status_line(t, false);
+		export_metrics(t, now);
 	}
 	if (live)
 		status_line(t, true);
@@ -436,7 +465,31 @@ static int prepare(struct tracer *t, const struct trace_opts *o)
 		tm_err("cannot write '%s': %s", what, output_strerror(err));
 		return TM_EXIT_USAGE;
 	}
+	if (exporter_open(&t->exp, &o->metrics, &t->cred, TASKMEM_VERSION))
+		return TM_EXIT_USAGE;
 	return 0;
+}
+
+/* --listen: serve from now on (the workload is forked already). */
+static int start_exporter(struct tracer *t, const struct trace_opts *o)
+{
+	if (exporter_start(&t->exp))
+		return -1;
+	if (o->metrics.listen && !o->quiet)
+		tm_err("serving metrics on %s", t->exp.url);
+	return 0;
+}
+
+/* The final figures: to the metrics file, and served for --linger. */
+static void export_final(struct tracer *t, const struct trace_opts *o)
+{
+	if (!t->exp.on)
+		return;
+	exporter_update(&t->exp, &t->report, NULL, tracer_now_ns(), true);
+	if (t->exp.listening && o->metrics.linger_s > 0 && !o->quiet)
+		tm_err("serving the final metrics on %s for %g s (Ctrl-C to "
+		       "stop)", t->exp.url, o->metrics.linger_s);
+	exporter_linger(&t->exp, t->sfd);
 }
 
 int cmd_trace(int argc, char **argv)
@@ -463,6 +516,8 @@ int cmd_trace(int argc, char **argv)
 		tm_err("cannot set up event handling: %s", strerror(errno));
 		goto cleanup;
 	}
+	if (start_exporter(&t, &o))
+		goto cleanup;
 	ret = o.cmd ? start_root(&t, &o) : attach_seed(&t, &o);
 	if (ret) {
 		ret = ret == -ESRCH ? TM_EXIT_USAGE : ret > 0 ? ret : TM_EXIT_FAIL;
@@ -471,6 +526,7 @@ int cmd_trace(int argc, char **argv)
 	ret = TM_EXIT_FAIL;
 	if (run_loop(&t, &o) || finish_report(&t, &o))
 		goto cleanup;
+	export_final(&t, &o);
 	ret = o.cmd ? t.report.exit_code : TM_EXIT_OK;
 	/* a signal taskmem passed on is taskmem's exit status too */
 	if (t.got_signal)

@@ -13,6 +13,7 @@
 #include "model/model.h"
 #include "output/file.h"
 #include "trace/recorder.h"
+#include "trace/exporter.h"
 #include "model/timeline.h"
 
 struct taskmem_bpf;
@@ -34,6 +35,7 @@ struct tracer {
 	struct tm_report report;
 	struct output out;
 	struct recorder rec;
+	struct exporter exp;	/* --listen, --metrics-file */
 	struct cgroup_check cg;
 	struct launch_cred cred;
 	sigset_t orig_mask;
@@ -50,7 +52,8 @@ struct tracer {
 };
 
 #define TRACER_INIT { .sfd = -1, .epfd = -1, \
-	.child = { .pid = -1, .gate_fd = -1, .status_fd = -1 } }
+	.child = { .pid = -1, .gate_fd = -1, .status_fd = -1 }, \
+	.exp = EXPORTER_INIT }
 
 uint64_t tracer_now_ns(void);
 /* Not root, no BTF: one sentence on what to do; 0 or -errno. */
