@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <string.h>
-#include "output/plot.h"
+#include "output/report.h"
 #include "output/timeline_csv.h"
 #include "trace/recorder.h"
 
@@ -80,14 +80,12 @@ int recorder_finish(struct recorder *rc, const struct tm_report *r,
 		if (err)
 			return err;
 	}
-	if (rc->plot.f)
-		plot_timeline(rc->plot.f, r, &rc->tl);
 	return 0;
 }
 
-int recorder_commit_plot(struct recorder *rc)
+int recorder_commit_plot(struct recorder *rc, const struct tm_report *r)
 {
-	return rc->plot.f ? output_commit(&rc->plot) : 0;
+	return rc->plot.f ? report_save(&rc->plot, r, TM_FORMAT_SVG, false) : 0;
 }
 
 void recorder_close(struct recorder *rc)

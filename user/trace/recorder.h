@@ -43,8 +43,8 @@ void recorder_proc(void *rc, const struct tl_sample *s);
  */
 int recorder_finish(struct recorder *rc, const struct tm_report *r,
 		    const char **what);
-/* Commit the --plot chart drawn by recorder_finish(); 0 or -errno. */
-int recorder_commit_plot(struct recorder *rc);
+/* Draw and commit the --plot chart; 0 or -errno. */
+int recorder_commit_plot(struct recorder *rc, const struct tm_report *r);
 void recorder_close(struct recorder *rc);
 
 #endif /* TM_RECORDER_H */
