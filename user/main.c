@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "bench/cmd_bench.h"
+#include "common/asuser.h"
 #include "common/errors.h"
 #include "replay/cmd_report.h"
 #include "trace/cmd_trace.h"
@@ -70,6 +71,7 @@ static int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
+	char err[256];
 
 	if (argc < 2) {
 		usage(stderr);
@@ -81,6 +83,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return cmd_help(0, NULL);
+	/* through sudo, every path the user names is opened as that user */
+	if (asuser_init(err, sizeof(err))) {
+		tm_err("%s", err);
+		return TM_EXIT_USAGE;
+	}
 	c = find_cmd(argv[1]);
 	if (c)
 		return c->fn(argc - 2, argv + 2);
