@@ -53,6 +53,19 @@ case_dash_output() {
 		"(simultaneous)"
 }
 
+# The header's command, pasted back into a shell, runs the same words.
+case_quoting() {
+	local header pasted
+
+	run quote trace -q -- printf '[%s]\n' "it's" 'a b' "$(printf 'x\ty')" '' '$HOME'
+	equals "quoting: exit status" "$status" 0
+	header=$(head -n 1 "$tmp/quote.err")
+	contains "quoting: header" "$header" "taskmem: printf '[%s]\n' 'it'\''s' 'a b' \$'x\ty' '' '\$HOME'"
+	pasted=$(eval "${header#taskmem: }")
+	equals_str "quoting: the pasted command prints what the traced one did" \
+		"$pasted" "$(cat "$tmp/quote.out")"
+}
+
 # The bounds are named; -i has a floor.
 case_bounds() {
 	run bound-d trace -p 1 -d 31536001
@@ -79,6 +92,7 @@ main() {
 	case_help
 	case_dash_output
 	case_bounds
+	case_quoting
 
 	finish
 }
