@@ -66,6 +66,23 @@ case_quoting() {
 		"$pasted" "$(cat "$tmp/quote.out")"
 }
 
+# --user: the kernel's max RSS (wait4) counts the root before exec, a copy of
+# taskmem; it must not grow by what switching user loads (NSS: +2 MiB).
+case_user_maxrss() {
+	local plain as_user
+
+	run plain trace -q -f json -o plain.json -- /bin/true
+	plain=$(jq .kernel_maxrss_bytes "$tmp/plain.json")
+	run nobody trace -q -f json -o nobody.json --user nobody -- /bin/true
+	equals "--user nobody: exit status" "$status" 0
+	as_user=$(jq .kernel_maxrss_bytes "$tmp/nobody.json")
+	expect_range "--user nobody: kernel max RSS minus the plain run's (bytes)" \
+		int $((as_user - plain)) "" $((3 * M / 4))
+	run note trace -q --user nobody -- /bin/true
+	contains "--user nobody: the table says why the kernel's figure is higher" \
+		"$(grep "kernel's max RSS" "$tmp/note.err")" "a copy of taskmem"
+}
+
 # The bounds are named; -i has a floor.
 case_bounds() {
 	run bound-d trace -p 1 -d 31536001
@@ -93,6 +110,7 @@ main() {
 	case_dash_output
 	case_bounds
 	case_quoting
+	case_user_maxrss
 
 	finish
 }

@@ -411,6 +411,18 @@ static void table_warnings(FILE *f, const struct tm_report *r)
 	}
 }
 
+/* The largest peak RSS of one process (what wait4's maxrss measures). */
+static uint64_t largest_peak_rss(const struct tm_report *r)
+{
+	uint64_t max = 0;
+	size_t i;
+
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].peak_rss > max)
+			max = r->procs[i].peak_rss;
+	return max;
+}
+
 static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 			 bool markdown)
 {
@@ -442,7 +454,9 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 	if (r->command) {
 		report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
 		fprintf(f, "\nkernel's max RSS of one process (wait4 on the "
-			   "root): %s\n", buf);
+			   "root): %s%s\n", buf, r->kernel_maxrss >
+			   largest_peak_rss(r) ? " (above the table: it counts "
+			   "the root before exec, a copy of taskmem)" : "");
 	} else {
 		table_vmhwm(f, r);
 	}

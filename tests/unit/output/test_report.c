@@ -752,6 +752,20 @@ static void test_table_header(void **state)
 	expect_contains(strstr(out, "max RSS"), ": 64.00 MiB\n");
 }
 
+/* #18: a kernel max RSS above every row's peak says why. */
+static void test_table_maxrss_note(void **state)
+{
+	struct fixture *fx = *state;
+	const char *out;
+
+	out = render(fx, report_table, false);
+	assert_null(strstr(out, "above the table"));
+	fx->r.kernel_maxrss = 300 * MIB;
+	out = render(fx, report_table, false);
+	expect_contains(out, ": 300.0 MiB (above the table: it counts the "
+			     "root before exec, a copy of taskmem)\n");
+}
+
 static void test_table_attached(void **state)
 {
 	struct fixture *fx = *state;
@@ -1072,6 +1086,7 @@ int main(void)
 		TEST(test_json_cgroup_v1_kmem),
 		TEST(test_json_attached),
 		TEST(test_table_header),
+		TEST(test_table_maxrss_note),
 		TEST(test_table_attached),
 		TEST(test_table_columns),
 		TEST(test_table_total),
