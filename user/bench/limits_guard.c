@@ -358,21 +358,32 @@ static void set_rlimits(struct limits_guard *g)
 	const unsigned long want[2] = { g->now.nproc, g->now.nofile };
 	const unsigned long had[2] = { g->old.nproc, g->old.nofile };
 	struct rlimit rl;
-	int i;
+	rlim_t hard;
+	int i, err;
 
 	for (i = 0; i < 2; i++) {
 		if (want[i] == had[i] || getrlimit(rlimits[i], &rl))
 			continue;
+		hard = rl.rlim_max;
 		rl.rlim_cur = want[i];
-		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want[i])
+		if (hard != RLIM_INFINITY && hard < want[i])
 			rl.rlim_max = want[i];
-		if (setrlimit(rlimits[i], &rl)) {
-			tm_err("cannot raise %s to %lu: %s", rlimit_names[i],
-			       want[i], strerror(errno));
+		if (!setrlimit(rlimits[i], &rl)) {
+			fprintf(stderr, "taskmem: raised %s from %lu to %lu for "
+				"this run\n", rlimit_names[i], had[i], want[i]);
 			continue;
 		}
-		fprintf(stderr, "taskmem: raised %s from %lu to %lu for this "
-			"run\n", rlimit_names[i], had[i], want[i]);
+		err = errno;
+		/* a hard limit goes up only with CAP_SYS_RESOURCE */
+		rl.rlim_cur = rl.rlim_max = hard;
+		if (err == EPERM && hard > had[i] && !setrlimit(rlimits[i], &rl))
+			fprintf(stderr, "taskmem: raised %s from %lu to %lu, its "
+				"hard limit (not to %lu: no CAP_SYS_RESOURCE)\n",
+				rlimit_names[i], had[i], (unsigned long)hard,
+				want[i]);
+		else
+			tm_err("cannot raise %s to %lu: %s", rlimit_names[i],
+			       want[i], strerror(err));
 	}
 }
 
