@@ -83,6 +83,28 @@ case_user_maxrss() {
 		"$(grep "kernel's max RSS" "$tmp/note.err")" "a copy of taskmem"
 }
 
+# The live status line fits the terminal (a pty of 40, 60, 80, 200 columns):
+# each redraw shorter than the width, so it never wraps.
+case_status_width() {
+	local cols longest
+
+	if ! command -v script >/dev/null; then
+		cannot_run test_newcomer.sh "script(1) is not installed" \
+			"status width: script" missing installed
+		return
+	fi
+	for cols in 40 60 80 200; do
+		script -qec "stty cols $cols; $(printf '%q' "$TASKMEM") trace -- sleep 0.8 >/dev/null" \
+			/dev/null >"$tmp/tty-$cols.txt" 2>&1
+		# the redraws: what follows each "\r\e[K" up to the next \r
+		longest=$(tr '\r' '\n' <"$tmp/tty-$cols.txt" |
+			sed -n 's/^\x1b\[K\(..*\)$/\1/p' |
+			awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+		expect_range "status line in $cols columns: longest redraw" int \
+			"$longest" 10 $((cols - 1))
+	done
+}
+
 # The bounds are named; -i has a floor.
 case_bounds() {
 	run bound-d trace -p 1 -d 31536001
@@ -111,6 +133,7 @@ main() {
 	case_bounds
 	case_quoting
 	case_user_maxrss
+	case_status_width
 
 	finish
 }

@@ -506,6 +506,47 @@ void report_csv(FILE *f, const struct tm_report *r)
 	fputc('\n', f);
 }
 
+void report_status_line(char *buf, size_t len, int width,
+			const struct status_figures *s)
+{
+	char rss[32], prss[32], fp[32], pfp[32], line[256];
+	int form, max = width > 1 ? width - 1 : 1;
+
+	report_human_bytes(s->rss, rss, sizeof(rss));
+	report_human_bytes(s->peak_rss, prss, sizeof(prss));
+	report_human_bytes(s->footprint, fp, sizeof(fp));
+	report_human_bytes(s->peak_footprint, pfp, sizeof(pfp));
+	/* from the fullest form to the tersest; the first that fits wins */
+	for (form = 0; form < 4; form++) {
+		switch (form) {
+		case 0:
+			snprintf(line, sizeof(line), "[%.1f s] %" PRIu64
+				 " processes, %" PRIu64 " threads; RSS %s "
+				 "(peak %s), footprint %s (peak %s)",
+				 s->elapsed_s, s->processes, s->threads, rss,
+				 prss, fp, pfp);
+			break;
+		case 1:
+			snprintf(line, sizeof(line), "[%.0fs] %" PRIu64 " proc %"
+				 PRIu64 " thr RSS %s/%s fp %s/%s",
+				 s->elapsed_s, s->processes, s->threads, rss,
+				 prss, fp, pfp);
+			break;
+		case 2:
+			snprintf(line, sizeof(line), "[%.0fs] RSS %s fp %s "
+				 "(peak %s)", s->elapsed_s, rss, fp, pfp);
+			break;
+		default:
+			snprintf(line, sizeof(line), "fp %s (peak %s)", fp,
+				 pfp);
+			break;
+		}
+		if ((int)strlen(line) <= max)
+			break;
+	}
+	snprintf(buf, len, "%.*s", max, line);
+}
+
 void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 {
 	const struct tm_tree *t = &r->tree;

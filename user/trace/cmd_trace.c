@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -309,22 +310,28 @@ static void status_line(struct tracer *t, bool clear)
 {
 	const struct tree_state *ts = &t->skel->bss->tree;
 	uint64_t page = t->report.page_size;
-	char rss[32], fp[32], peak[32], pfp[32];
 	int64_t kmem = ts->kmem > 0 ? ts->kmem : 0;
+	struct status_figures s = {
+		.elapsed_s = (double)(tracer_now_ns() - t->t0_ns) / 1e9,
+		.processes = ts->procs > 0 ? ts->procs : 0,
+		.threads = ts->threads > 0 ? ts->threads : 0,
+		.rss = ts->rss > 0 ? ts->rss * page : 0,
+		.peak_rss = ts->peak_rss * page,
+		.peak_footprint = ts->peak_footprint,
+	};
+	struct winsize ws;
+	char line[256];
 
 	if (clear) {
 		fputs("\r\033[K", stderr);
 		return;
 	}
-	report_human_bytes(ts->rss * page, rss, sizeof(rss));
-	report_human_bytes(ts->rss * page + kmem, fp, sizeof(fp));
-	report_human_bytes(ts->peak_rss * page, peak, sizeof(peak));
-	report_human_bytes(ts->peak_footprint, pfp, sizeof(pfp));
-	fprintf(stderr, "\r\033[K[%.1f s] %lld processes, %lld threads; RSS %s "
-			"(peak %s), footprint %s (peak %s)",
-		(double)(tracer_now_ns() - t->t0_ns) / 1e9,
-		(long long)ts->procs, (long long)ts->threads, rss, peak, fp,
-		pfp);
+	s.footprint = s.rss + kmem;
+	/* asked each time: the terminal may have been resized */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) || !ws.ws_col)
+		ws.ws_col = 80;
+	report_status_line(line, sizeof(line), ws.ws_col, &s);
+	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
 }
 

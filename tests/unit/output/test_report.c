@@ -444,6 +444,39 @@ static void test_what_quotes(void **state)
 	assert_string_equal(buf, "attached to pid 4242,4243");
 }
 
+/* #18: the status line fits the terminal, whatever its width. */
+static void test_status_line_fits(void **state)
+{
+	static const int widths[] = { 200, 104, 103, 80, 60, 49, 30, 10, 1, 0 };
+	const struct status_figures s = {
+		.elapsed_s = 12.34, .processes = 2000, .threads = 2001,
+		.rss = 17 * MIB + 676 * 1024, .peak_rss = 17 * MIB + 676 * 1024,
+		.footprint = 68 * MIB + 850 * 1024,
+		.peak_footprint = 68 * MIB + 850 * 1024,
+	};
+	char buf[256];
+	size_t i;
+
+	(void)state;
+	report_status_line(buf, sizeof(buf), 200, &s);
+	assert_string_equal(buf, "[12.3 s] 2000 processes, 2001 threads; RSS "
+				 "17.66 MiB (peak 17.66 MiB), footprint "
+				 "68.83 MiB (peak 68.83 MiB)");
+	report_status_line(buf, sizeof(buf), 80, &s);
+	assert_string_equal(buf, "[12s] 2000 proc 2001 thr RSS 17.66 MiB/"
+				 "17.66 MiB fp 68.83 MiB/68.83 MiB");
+	report_status_line(buf, sizeof(buf), 60, &s);
+	assert_string_equal(buf, "[12s] RSS 17.66 MiB fp 68.83 MiB (peak "
+				 "68.83 MiB)");
+	report_status_line(buf, sizeof(buf), 30, &s);
+	assert_string_equal(buf, "fp 68.83 MiB (peak 68.83 MiB)");
+	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		report_status_line(buf, sizeof(buf), widths[i], &s);
+		assert_true((int)strlen(buf) <= (widths[i] > 1 ? widths[i] - 1 : 1));
+		assert_true(strlen(buf) > 0);
+	}
+}
+
 static void test_human_bytes(void **state)
 {
 	(void)state;
@@ -1067,6 +1100,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_what_quotes),
+		cmocka_unit_test(test_status_line_fits),
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_human_bytes_rounding),
 		cmocka_unit_test(test_human_bytes_truncates),
