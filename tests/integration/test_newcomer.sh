@@ -105,6 +105,35 @@ case_status_width() {
 	done
 }
 
+# -i with many processes: each interval table shows the tree, the 15
+# largest processes and one line for the rest, and the tables keep coming.
+case_interval_tables() {
+	local holder n=0 tables rows
+
+	start_bg "$tmp/holder.out" bash -c 'for i in $(seq 200); do sleep 30 & done; wait'
+	holder=$bg_pid
+	for _ in $(seq 600); do
+		n=$(pgrep -c -P "$holder")
+		((n >= 200)) && break
+		sleep 0.1
+	done
+	equals "interval: sleeps started" "$n" 200
+	run interval trace -q -p "$holder" -d 2 -i 0.1
+	equals "interval: exit status" "$status" 0
+	tables=$(grep -c '^\[' "$tmp/interval.err")
+	# 20 asked; a loaded machine may skip some, never most
+	expect_range "interval: tables in 2 s at -i 0.1" int "$tables" 10 21
+	rows=$(awk '/^taskmem: / { exit } /^\[/ { if (n > m) m = n; n = 0; next }
+		/^ +[0-9]+ [^ ]/ && !/ more processes/ { n++ } END { if (n > m) m = n; print m + 0 }' \
+		"$tmp/interval.err")
+	equals "interval: most process rows in one table" "$rows" 15
+	contains "interval: the rest on one line" "$(cat "$tmp/interval.err")" \
+		"186 more processes, smaller now"
+	# shellcheck disable=SC2046 # one pid a word
+	kill $(pgrep -P "$holder") 2>/dev/null
+	stop_bg "$holder"
+}
+
 # The bounds are named; -i has a floor.
 case_bounds() {
 	run bound-d trace -p 1 -d 31536001
@@ -134,6 +163,7 @@ main() {
 	case_quoting
 	case_user_maxrss
 	case_status_width
+	case_interval_tables
 
 	finish
 }

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "output/json_fields.h"
 #include "common/utf8.h"
@@ -547,11 +548,24 @@ void report_status_line(char *buf, size_t len, int width,
 	snprintf(buf, len, "%.*s", max, line);
 }
 
+/* Larger current footprint first; then by pid, so the order is stable. */
+static int by_cur_footprint(const void *a, const void *b)
+{
+	const struct tm_proc *x = *(const struct tm_proc *const *)a;
+	const struct tm_proc *y = *(const struct tm_proc *const *)b;
+
+	if (x->cur_footprint != y->cur_footprint)
+		return x->cur_footprint < y->cur_footprint ? 1 : -1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
 void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 {
 	const struct tm_tree *t = &r->tree;
 	char rss[32], prss[32], fp[32], pfp[32];
-	size_t i;
+	const struct tm_proc **live;
+	uint64_t rest_rss = 0, rest_fp = 0;
+	size_t i, n = 0;
 
 	report_human_bytes(t->cur_rss, rss, sizeof(rss));
 	report_human_bytes(t->peak_rss, prss, sizeof(prss));
@@ -562,11 +576,21 @@ void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 		elapsed_s, t->cur_processes, t->cur_threads, rss, prss, fp, pfp);
 	fprintf(f, "%8s %-16s %10s %10s %10s %10s %8s\n", "PID", "COMM", "RSS",
 		"PEAK_RSS", "FOOTPRINT", "PEAK_FP", "THREADS");
-	for (i = 0; i < r->nprocs; i++) {
-		const struct tm_proc *p = &r->procs[i];
+	/* the largest now: a table of 20k rows every interval helps no one */
+	live = calloc(r->nprocs ? r->nprocs : 1, sizeof(*live));
+	for (i = 0; live && i < r->nprocs; i++)
+		if (r->procs[i].alive)
+			live[n++] = &r->procs[i];
+	if (live)
+		qsort(live, n, sizeof(*live), by_cur_footprint);
+	for (i = 0; i < n; i++) {
+		const struct tm_proc *p = live[i];
 
-		if (!p->alive)
+		if (i >= REPORT_INTERIM_TOP) {
+			rest_rss += p->cur_rss;
+			rest_fp += p->cur_footprint;
 			continue;
+		}
 		SAFE_TEXT(comm, p->comm, NULL);
 		report_human_bytes(p->cur_rss, rss, sizeof(rss));
 		report_human_bytes(p->peak_rss, prss, sizeof(prss));
@@ -576,6 +600,15 @@ void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 			   "\n", p->pid, comm, rss, prss, fp, pfp,
 			p->cur_threads);
 	}
+	if (n > REPORT_INTERIM_TOP) {
+		report_human_bytes(rest_rss, rss, sizeof(rss));
+		report_human_bytes(rest_fp, fp, sizeof(fp));
+		fprintf(f, "%8s %-16s %10s %10s %10s\n", "",
+			"(others)", rss, "", fp);
+		fprintf(f, "  %zu more processes, smaller now\n",
+			n - REPORT_INTERIM_TOP);
+	}
+	free(live);
 	fflush(f);
 }
 

@@ -54,7 +54,13 @@ struct status_figures {
 void report_status_line(char *buf, size_t len, int width,
 			const struct status_figures *s);
 
-/* -i: current and peak figures of the live tree, one block per call. */
+/* Processes an interval table shows, the largest by current footprint. */
+#define REPORT_INTERIM_TOP 15
+
+/*
+ * -i: current and peak figures of the live tree, then of its
+ * REPORT_INTERIM_TOP largest processes now, one block per call.
+ */
 void report_interim(FILE *f, const struct tm_report *r, double elapsed_s);
 
 /*

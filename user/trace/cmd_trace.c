@@ -230,7 +230,7 @@ static int live_model(struct tracer *t, struct tm_report *r)
 	model_init(r, t->report.page_size, t->t0_ns);
 	tracer_kobj_sizes(t, &ksize);
 	model_set_kobj(r, &ksize);
-	err = tracer_collect_live(t, r);
+	err = tracer_collect_live(t, r, false);
 	if (!err)
 		model_finish(r, &tree);
 	return err;
@@ -441,7 +441,7 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 	r->duration_s = (double)(run->end_ns - run->t.t0_ns) / 1e9;
 	r->kernel_maxrss = (uint64_t)run->w.ru.ru_maxrss * 1024;
 	r->t0_ns = run->t.t0_ns;
-	if (tracer_collect_live(&run->t, r))
+	if (tracer_collect_live(&run->t, r, true))
 		return -ENOMEM;
 	update_vmhwm(r);
 	if (run->w.cg.version && cgroup_read(&run->w.cg, &r->cgroup))

@@ -40,8 +40,12 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verbose);
 int tracer_setup_signals(struct tracer *t);
 /* The ring buffer of exit records and the epoll set; 0 or -errno. */
 int tracer_setup_events(struct tracer *t);
-/* Add what is still in the maps (live processes and mms) to r. */
-int tracer_collect_live(struct tracer *t, struct tm_report *r);
+/*
+ * Add what is still in the maps (live processes and mms) to r, read in
+ * batches; faults: also each process's fault counts from /proc (a file
+ * per process: for the final report, not for every interval).
+ */
+int tracer_collect_live(struct tracer *t, struct tm_report *r, bool faults);
 /* The kernel object sizes charged, with the kstack size BPF saw. */
 void tracer_kobj_sizes(struct tracer *t, struct kobj_sizes *out);
 

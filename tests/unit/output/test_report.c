@@ -1034,6 +1034,56 @@ static void test_interim(void **state)
 	assert_null(strstr(out, "     101 "));
 }
 
+/* #18: an interval table shows the 15 largest now, then the rest summed. */
+static void test_interim_largest(void **state)
+{
+	struct tm_proc procs[40];
+	struct tm_report r;
+	char *out = NULL, pid[16];
+	const char *at, *prev = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(procs, 0, sizeof(procs));
+	for (i = 0; i < 40; i++) {
+		procs[i].pid = 1000 + i;
+		/* not in footprint order: the table sorts */
+		procs[i].cur_footprint = ((i * 7) % 40 + 1) * MIB;
+		procs[i].cur_rss = MIB;
+		procs[i].alive = true;
+		strcpy(procs[i].comm, "w");
+	}
+	r.procs = procs;
+	r.nprocs = 40;
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	report_interim(f, &r, 1.0);
+	assert_int_equal(fclose(f), 0);
+	/* footprints 40 MiB down to 26 MiB, in that order; 25 MiB not shown */
+	for (i = 40; i >= 26; i--) {
+		size_t k = 0;
+
+		while (((k * 7) % 40 + 1) != i)
+			k++;
+		snprintf(pid, sizeof(pid), "\n    %zu w ", 1000 + k);
+		at = strstr(out, pid);
+		assert_non_null(at);
+		assert_true(!prev || at > prev);
+		prev = at;
+	}
+	/* 15 rows of processes, no more */
+	for (i = 0, at = out; (at = strstr(at, "\n    10")); i++)
+		at++;
+	assert_int_equal(i, 15);
+	/* 25 others: 25 MiB of RSS, 1 + ... + 25 = 325 MiB of footprint */
+	assert_non_null(strstr(out, "(others)          25.00 MiB             "
+				    "325.0 MiB\n  25 more processes, smaller "
+				    "now\n"));
+	free(out);
+}
+
 static void test_write_formats(void **state)
 {
 	struct fixture *fx = *state;
@@ -1133,6 +1183,7 @@ int main(void)
 		TEST(test_table_warning),
 		TEST(test_table_cgroup),
 		TEST(test_interim),
+		cmocka_unit_test(test_interim_largest),
 		TEST(test_write_formats),
 		TEST(test_write_error),
 		TEST(test_text_controls_escaped),
