@@ -8,7 +8,7 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86_64/' -e 's/aarch64/arm64/')
 ifeq ($(ARCH),x86_64)
 BPF_ARCH := x86
 else
-$(error taskmem: cannot build for machine '$(shell uname -m)': only x86_64 has a vmlinux/ header and syscall table yet)
+$(error taskmem: cannot build for machine '$(shell uname -m)': only x86_64 has a vmlinux/ header yet)
 endif
 # vmlinux/<arch>/vmlinux.h links to the header of the kernel it was
 # dumped from, vmlinux_<major><minor, 2 digits>.h (as bcc's libbpf-tools).

@@ -95,6 +95,11 @@ struct tm_report {
 	uint64_t kernel_maxrss;
 	uint64_t lost_events;	/* every record that could not be kept */
 	uint64_t lost_procs;	/* of which: processes not tracked */
+	uint64_t lost_mms;	/* of which: mms not tracked (mms map full) */
+	uint64_t lost_ring;	/* of which: exit records the ring buffer dropped */
+	uint64_t lost_peak_raises; /* peak raises given up: a peak may be low */
+	/* 0: counters exact; else how far each can be off (pages) */
+	uint64_t counter_error_pages;
 	struct tm_tree tree;
 	struct tm_proc *procs;
 	size_t nprocs;

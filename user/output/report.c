@@ -295,6 +295,40 @@ static void table_cgroup(FILE *f, const struct tm_report *r)
 	fprintf(f, "; taskmem's footprint: %s (%+.1f%%)\n", fp, diff);
 }
 
+/* What could not be recorded or read exactly, each with its remedy. */
+static void table_warnings(FILE *f, const struct tm_report *r)
+{
+	uint64_t full = r->lost_procs + r->lost_mms;
+	uint64_t other = r->lost_events - full - r->lost_ring;
+	char buf[32];
+
+	if (full)
+		fprintf(f, "WARNING: %" PRIu64 " processes and %" PRIu64
+			   " mms not tracked (maps full): figures are "
+			   "incomplete; raise --max-procs\n",
+			r->lost_procs, r->lost_mms);
+	if (r->lost_ring)
+		fprintf(f, "WARNING: %" PRIu64 " exit records lost (the ring "
+			   "buffer was full): those processes' rows are "
+			   "missing; the tree's totals still count them\n",
+			r->lost_ring);
+	if (r->lost_events > full + r->lost_ring && other)
+		fprintf(f, "WARNING: %" PRIu64 " records lost (out of "
+			   "memory in taskmem): figures are incomplete\n",
+			other);
+	if (r->lost_peak_raises)
+		fprintf(f, "WARNING: %" PRIu64 " peak updates given up "
+			   "under contention: a peak may be low by the "
+			   "concurrent change\n", r->lost_peak_raises);
+	if (r->counter_error_pages) {
+		report_human_bytes(r->counter_error_pages * r->page_size, buf,
+				   sizeof(buf));
+		fprintf(f, "WARNING: per-CPU counters could not be read: RSS "
+			   "figures are the kernel's approximate counters, "
+			   "each off by up to %s\n", buf);
+	}
+}
+
 static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 			 bool markdown)
 {
@@ -329,11 +363,7 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 	}
 	if (r->cgroup.version)
 		table_cgroup(f, r);
-	if (r->lost_events)
-		fprintf(f, "WARNING: %" PRIu64 " records lost (%" PRIu64
-			   " processes not tracked): figures are incomplete; "
-			   "raise --max-procs\n",
-			r->lost_events, r->lost_procs);
+	table_warnings(f, r);
 }
 
 void report_table(FILE *f, const struct tm_report *r, bool long_table)
@@ -541,6 +571,11 @@ void report_json(FILE *f, const struct tm_report *r)
 	json_u64(f, "kernel_maxrss_bytes", r->kernel_maxrss, ",\n  ");
 	json_u64(f, "lost_events", r->lost_events, ",\n  ");
 	json_u64(f, "lost_processes", r->lost_procs, ",\n  ");
+	json_u64(f, "lost_mms", r->lost_mms, ",\n  ");
+	json_u64(f, "lost_ring_records", r->lost_ring, ",\n  ");
+	json_u64(f, "lost_peak_raises", r->lost_peak_raises, ",\n  ");
+	json_u64(f, "counter_error_bytes",
+		 r->counter_error_pages * r->page_size, ",\n  ");
 	json_u64(f, "page_size", r->page_size, ",\n");
 	fprintf(f, "  \"kernel_objects\": {");
 	json_u64(f, "kstack_bytes", r->ksize.kstack, ", ");

@@ -288,6 +288,16 @@ static void read_extras(struct ctx *c, struct json_object *doc,
 		r->ksize.mm = u64(c, o, "mm_struct_bytes");
 		r->ksize.vma = u64(c, o, "vma_bytes");
 	}
+	/* added after the first reports: optional */
+	if (json_object_object_get_ex(doc, "lost_mms", NULL))
+		r->lost_mms = u64(c, doc, "lost_mms");
+	if (json_object_object_get_ex(doc, "lost_ring_records", NULL))
+		r->lost_ring = u64(c, doc, "lost_ring_records");
+	if (json_object_object_get_ex(doc, "lost_peak_raises", NULL))
+		r->lost_peak_raises = u64(c, doc, "lost_peak_raises");
+	if (json_object_object_get_ex(doc, "counter_error_bytes", NULL))
+		r->counter_error_pages = u64(c, doc, "counter_error_bytes") /
+					 (r->page_size ? r->page_size : 4096);
 	if (json_object_object_get_ex(doc, "cgroup", &o)) {
 		r->cgroup.version = u64(c, o, "version");
 		r->cgroup.usage = u64(c, o, "peak_usage_bytes");

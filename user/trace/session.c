@@ -91,9 +91,92 @@ static void kobj_configure(struct kobj_sizes *out)
 	kobj_sizes_from(size, KSTACK_DEFAULT, out);
 }
 
+/*
+ * Test hook: TASKMEM_NR_CPUS=N (1 to 4096) loads the programs as if the
+ * machine had N possible CPUs, to show that program size and load time do
+ * not grow with the CPU count. CPUs that do not exist are never read.
+ */
+static int possible_cpus(void)
+{
+	const char *force = getenv("TASKMEM_NR_CPUS");
+	char *end;
+	long n;
+
+	if (!force)
+		return libbpf_num_possible_cpus();
+	errno = 0;
+	n = strtol(force, &end, 10);
+	if (errno || end == force || *end || n < 1 || n > TM_MAX_CPUS) {
+		tm_err("cannot use TASKMEM_NR_CPUS '%s': give a whole number "
+		       "from 1 to %d", force, TM_MAX_CPUS);
+		return -EINVAL;
+	}
+	return (int)n;
+}
+
+/*
+ * Test hook: TASKMEM_LOAD_STATS=1 prints what loading cost: wall time and
+ * the instructions the verifier walked, in all and per program.
+ */
+static void print_load_stats(const struct taskmem_bpf *skel, int ncpus,
+			     double ms)
+{
+	struct bpf_program *prog;
+	__u64 total = 0;
+	char per[512] = "";
+	size_t len = 0;
+
+	if (!getenv("TASKMEM_LOAD_STATS"))
+		return;
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 info_len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &info_len))
+			continue;
+		total += info.verified_insns;
+		if (len < sizeof(per))
+			len += snprintf(per + len, sizeof(per) - len, " %s=%u",
+					bpf_program__name(prog),
+					info.verified_insns);
+	}
+	fprintf(stderr, "taskmem: load stats: nr_cpus=%d load_ms=%.1f "
+			"verified_insns=%llu%s\n",
+		ncpus, ms, (unsigned long long)total, per);
+}
+
+/*
+ * Learn where each CPU's per-CPU data lives, once, before anything is
+ * attached (calibrate_cpus in mm_read.bpf.h). Without every possible CPU,
+ * counters are the kernel's approximate ones, and the report says by how
+ * much they can be off.
+ */
+static void calibrate(struct tracer *t, int ncpus)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	struct taskmem_bpf *skel = t->skel;
+	int real = libbpf_num_possible_cpus();
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.calibrate_cpus),
+				     &opts);
+	(void)ncpus;
+	if (err || (int)skel->bss->cpus_ready < real) {
+		skel->bss->cpus_ready = 0;
+		/*
+		 * percpu_counter_batch is max(32, 2 * CPUs); each CPU can hold
+		 * one less than that, per counter
+		 */
+		t->report.counter_error_pages =
+			(uint64_t)real * ((real * 2 > 32 ? real * 2 : 32) - 1);
+	}
+}
+
 int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 {
 	struct taskmem_bpf *skel;
+	uint64_t t0;
 	int err, ncpus;
 
 	verbose = verb;
@@ -105,7 +188,9 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 		return err;
 	}
 	t->skel = skel;
-	ncpus = libbpf_num_possible_cpus();
+	ncpus = possible_cpus();
+	if (ncpus == -EINVAL)
+		return -EINVAL;
 	if (ncpus < 0) {
 		tm_err("cannot count possible CPUs: %s", strerror(-ncpus));
 		return ncpus;
@@ -122,12 +207,15 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	/* the seeding iterator runs on demand (attach.c) */
 	bpf_program__set_autoattach(skel->progs.seed_targets, false);
 
+	t0 = tracer_now_ns();
 	err = taskmem_bpf__load(skel);
 	if (err) {
 		tm_err("cannot load BPF programs: %s%s", strerror(-err),
 		       verbose ? "" : " (run with -v for the verifier's log)");
 		return err;
 	}
+	print_load_stats(skel, ncpus, (tracer_now_ns() - t0) / 1e6);
+	calibrate(t, ncpus);
 	err = taskmem_bpf__attach(skel);
 	if (err) {
 		tm_err("cannot attach BPF programs: %s", strerror(-err));

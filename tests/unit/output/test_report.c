@@ -838,10 +838,30 @@ static void test_table_warning(void **state)
 
 	fx->r.lost_events = 5;
 	fx->r.lost_procs = 2;
+	fx->r.lost_mms = 1;
+	fx->r.lost_ring = 2;
 	out = render(fx, report_table, false);
 	expect_contains(line_starting(fx, out, "WARNING: "),
-			"5 records lost (2 processes not tracked)");
+			"2 processes and 1 mms not tracked (maps full)");
 	expect_contains(fx->line, "--max-procs");
+	/* a full ring buffer is not a reason to raise --max-procs */
+	expect_contains(out, "WARNING: 2 exit records lost (the ring buffer "
+			     "was full)");
+	assert_null(strstr(strstr(out, "exit records lost"), "--max-procs"));
+	assert_null(strstr(out, "out of memory"));
+	assert_null(strstr(out, "approximate"));
+
+	fx->r.lost_events = 3;
+	fx->r.lost_procs = 0;
+	fx->r.lost_mms = 0;
+	fx->r.lost_ring = 0;
+	fx->r.lost_peak_raises = 4;
+	fx->r.counter_error_pages = 62;
+	out = render(fx, report_table, false);
+	expect_contains(out, "WARNING: 3 records lost (out of memory in taskmem)");
+	expect_contains(out, "WARNING: 4 peak updates given up");
+	expect_contains(out, "approximate counters, each off by up to 248.0 KiB");
+	assert_null(strstr(out, "--max-procs"));
 }
 
 static void test_table_cgroup(void **state)
