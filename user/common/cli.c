@@ -449,7 +449,7 @@ int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 					   "empty file name for %s", it.elem);
 			o->output = optarg;
 		} else if (!strcmp(optarg, "svg")) {
-			o->svg = true;
+			o->format = TM_FORMAT_SVG;
 		} else if (cli_parse_format(optarg, &o->format)) {
 			ret = fail(err, errlen,
 				   "invalid format '%s' (expected table, json, "

@@ -13,6 +13,7 @@ enum tm_format {
 	TM_FORMAT_JSON,
 	TM_FORMAT_CSV,
 	TM_FORMAT_MARKDOWN,
+	TM_FORMAT_SVG,		/* the timeline chart: report -f svg, --plot */
 };
 
 #define TM_MAX_PROCS_DEFAULT 65536UL
@@ -52,8 +53,7 @@ struct trace_opts {
 struct report_opts {
 	const char *file;	/* the saved report */
 	const char *output;	/* NULL: stdout */
-	enum tm_format format;
-	bool svg;		/* -f svg: the timeline chart */
+	enum tm_format format;	/* TM_FORMAT_SVG: the timeline chart */
 	bool long_table;
 };
 

@@ -3,8 +3,10 @@
 #include <stddef.h>
 #include <inttypes.h>
 #include <string.h>
-#include "output/report.h"
 #include "common/utf8.h"
+#include "output/file.h"
+#include "output/plot.h"
+#include "output/report.h"
 
 void report_human_bytes(uint64_t bytes, char *buf, size_t len)
 {
@@ -630,8 +632,25 @@ int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
 	case TM_FORMAT_TABLE:
 		report_table(f, r, long_table);
 		break;
+	case TM_FORMAT_SVG:
+		if (!r->timeline)
+			return -EINVAL;
+		plot_timeline(f, r, r->timeline);
+		break;
 	}
 	if (fflush(f) || ferror(f))
 		return -EIO;
 	return 0;
+}
+
+int report_save(struct output *o, const struct tm_report *r,
+		enum tm_format fmt, bool long_table)
+{
+	int err = report_write(o->f, r, fmt, long_table);
+
+	if (err) {
+		output_abort(o);
+		return err;
+	}
+	return output_commit(o);
 }

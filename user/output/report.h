@@ -35,8 +35,20 @@ void report_json_string(FILE *f, const char *s);
 /* -i: current and peak figures of the live tree, one block per call. */
 void report_interim(FILE *f, const struct tm_report *r, double elapsed_s);
 
-/* Write r in format fmt; 0 or -errno of the write. */
+/*
+ * Write r in format fmt (TM_FORMAT_SVG: the chart of r->timeline); 0,
+ * -EINVAL for a chart without a timeline, or -EIO.
+ */
 int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
 		 bool long_table);
+
+struct output;
+/*
+ * The one place a report is written: r in format fmt to o (opened with
+ * output_open()), then moved into place, or dropped if the write failed.
+ * 0 or -errno.
+ */
+int report_save(struct output *o, const struct tm_report *r,
+		enum tm_format fmt, bool long_table);
 
 #endif /* TM_REPORT_H */

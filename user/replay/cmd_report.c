@@ -7,7 +7,6 @@
 #include "common/cli.h"
 #include "common/errors.h"
 #include "output/file.h"
-#include "output/plot.h"
 #include "replay/reader.h"
 #include "replay/cmd_report.h"
 #include "output/report.h"
@@ -18,7 +17,7 @@ static int render(const struct report_opts *o, struct saved_report *s)
 	struct output out;
 	int err;
 
-	if (o->svg && !s->r.timeline) {
+	if (o->format == TM_FORMAT_SVG && !s->r.timeline) {
 		tm_err("cannot draw '%s': it holds no timeline (record one with "
 		       "--timeline, --plot or --sample-ms)", o->file);
 		return TM_EXIT_USAGE;
@@ -29,11 +28,7 @@ static int render(const struct report_opts *o, struct saved_report *s)
 		tm_err("cannot write '%s': %s", o->output, strerror(-err));
 		return TM_EXIT_USAGE;
 	}
-	if (o->svg)
-		plot_timeline(out.f, &s->r, s->r.timeline);
-	else
-		report_write(out.f, &s->r, o->format, o->long_table);
-	err = output_commit(&out);
+	err = report_save(&out, &s->r, o->format, o->long_table);
 	if (err) {
 		tm_err("cannot write '%s': %s", o->output ? o->output : "stdout",
 		       strerror(-err));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <string.h>
-#include "output/plot.h"
+#include "output/report.h"
 #include "output/timeline_csv.h"
 #include "trace/recorder.h"
 
@@ -74,9 +74,8 @@ int recorder_finish(struct recorder *rc, const struct tm_report *r,
 			return err;
 	}
 	if (rc->plot.f) {
-		plot_timeline(rc->plot.f, r, &rc->tl);
 		*what = rc->plot.path;
-		err = output_commit(&rc->plot);
+		err = report_save(&rc->plot, r, TM_FORMAT_SVG, false);
 		if (err)
 			return err;
 	}

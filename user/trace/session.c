@@ -395,11 +395,6 @@ void tracer_sample(struct tracer *t, double t_s, struct tl_sample *s,
 
 void tracer_close(struct tracer *t)
 {
-	output_abort(&t->out);
-	recorder_close(&t->rec);
-	exporter_close(&t->exp);
-	cgroup_destroy(&t->cg);
-	launch_close(&t->child);
 	ring_buffer__free(t->rb);
 	taskmem_bpf__destroy(t->skel);
 	if (t->epfd >= 0)

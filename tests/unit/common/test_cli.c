@@ -499,7 +499,7 @@ static void test_report_options(void **state)
 	assert_string_equal(o.output, "out.csv");
 	assert_int_equal(parse_report(dashdash, &o, err, sizeof(err)), 0);
 	assert_string_equal(o.file, "-odd.json");
-	assert_true(o.svg);
+	assert_int_equal(o.format, TM_FORMAT_SVG);
 	assert_int_equal(parse_report(two, &o, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "'b.json'"));
 	assert_int_equal(parse_report(prefix, &o, err, sizeof(err)), -EINVAL);

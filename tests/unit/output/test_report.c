@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include <unistd.h>
+#include "output/file.h"
 #include "output/report.h"
 
 #define PAGE 4096ULL
@@ -934,6 +936,38 @@ static void test_write_error(void **state)
 	fclose(f);
 }
 
+/* report_save: a written report is moved into place, a failed one dropped. */
+static void test_save(void **state)
+{
+	struct fixture *fx = *state;
+	char dir[] = "/tmp/taskmem-save.XXXXXX", path[64];
+	struct output o;
+	char *text;
+	size_t len = 0;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.csv", dir);
+	assert_int_equal(output_open(&o, path, NULL, NULL), 0);
+	assert_int_equal(report_save(&o, &fx->r, TM_FORMAT_CSV, false), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	text = NULL;
+	assert_true(getdelim(&text, &len, '\0', f) > 0);
+	fclose(f);
+	assert_int_equal(strncmp(text, "pid,ppid,comm,", 14), 0);
+	free(text);
+	assert_int_equal(unlink(path), 0);
+	/* no timeline to draw: nothing is left behind */
+	assert_null(fx->r.timeline);
+	assert_int_equal(output_open(&o, path, NULL, NULL), 0);
+	assert_int_equal(report_save(&o, &fx->r, TM_FORMAT_SVG, false),
+			 -EINVAL);
+	assert_null(o.f);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -942,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_human_bytes_rounding),
 		cmocka_unit_test(test_human_bytes_truncates),
+		TEST(test_save),
 		TEST(test_json_top_level),
 		TEST(test_json_kernel_objects),
 		TEST(test_json_command_escaped),
