@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "bench/cmd_bench.h"
+#include "common/asuser.h"
 #include "common/errors.h"
 #include "replay/cmd_report.h"
 #include "trace/cmd_trace.h"
@@ -41,6 +42,7 @@ static int cmd_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	char err[256];
 	size_t i;
 
 	if (argc < 2) {
@@ -53,6 +55,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return cmd_help(0, NULL);
+	/* through sudo, every path the user names is opened as that user */
+	if (asuser_init(err, sizeof(err))) {
+		tm_err("%s", err);
+		return TM_EXIT_USAGE;
+	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "common/cli.h"
+#include "common/asuser.h"
 #include "common/creds.h"
 
 static int from_passwd(const struct passwd *pw, gid_t gid,
@@ -26,15 +26,30 @@ static int from_passwd(const struct passwd *pw, gid_t gid,
 	return 0;
 }
 
+#define REAL_ROOT_HINT "; a real root (in a 'sudo -i' shell too) runs " \
+	"'env -u SUDO_UID -u SUDO_GID taskmem ...'"
+
 int creds_resolve(const char *user, int as_root, struct launch_cred *c,
 		  char *err, size_t errlen)
 {
-	const char *suid = getenv("SUDO_UID"), *sgid = getenv("SUDO_GID");
-	unsigned long uid, gid;
+	struct asuser sudo;
 	struct passwd *pw;
+	int ret;
 
 	memset(c, 0, sizeof(*c));
-	if (as_root || geteuid() != 0)
+	if (geteuid() != 0)
+		return 0;
+	ret = asuser_from_env(&sudo, err, errlen);
+	if (ret < 0)
+		return ret;
+	/* through sudo, the user may run taskmem, not anything as root */
+	if (ret && as_root) {
+		snprintf(err, errlen, "refusing --as-root: taskmem was started "
+			 "through sudo by %s, who may trace their own programs, "
+			 "not run them as root" REAL_ROOT_HINT, sudo.name);
+		return -EPERM;
+	}
+	if (as_root)
 		return 0;
 	if (user) {
 		pw = getpwnam(user);
@@ -43,23 +58,23 @@ int creds_resolve(const char *user, int as_root, struct launch_cred *c,
 				 user);
 			return -EINVAL;
 		}
-		return from_passwd(pw, pw->pw_gid, c, err, errlen);
+		if (ret && pw->pw_uid != sudo.uid) {
+			snprintf(err, errlen, "refusing --user %s: taskmem was "
+				 "started through sudo by %s, who may run "
+				 "programs only as themselves" REAL_ROOT_HINT,
+				 pw->pw_name, sudo.name);
+			return -EPERM;
+		}
+		return from_passwd(pw, ret ? sudo.gid : pw->pw_gid, c, err,
+				   errlen);
 	}
-	if (!suid)
+	if (!ret)
 		return 0;
-	/* sudo's word, but still checked: root stays root */
-	if (cli_parse_ulong(suid, 0, 0xfffffffe, &uid) ||
-	    cli_parse_ulong(sgid ? sgid : "", 0, 0xfffffffe, &gid)) {
-		snprintf(err, errlen, "invalid SUDO_UID '%s' or SUDO_GID '%s'",
-			 suid, sgid ? sgid : "");
-		return -EINVAL;
-	}
-	if (uid == 0)
-		return 0;
-	pw = getpwuid(uid);
+	pw = getpwuid(sudo.uid);
 	if (!pw) {
-		snprintf(err, errlen, "no user with SUDO_UID %lu", uid);
+		snprintf(err, errlen, "no user with SUDO_UID %lu",
+			 (unsigned long)sudo.uid);
 		return -EINVAL;
 	}
-	return from_passwd(pw, gid, c, err, errlen);
+	return from_passwd(pw, sudo.gid, c, err, errlen);
 }

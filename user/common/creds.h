@@ -18,7 +18,8 @@ struct launch_cred {
 
 /*
  * Fill c from --user NAME (user), --as-root (as_root) or SUDO_UID and
- * SUDO_GID. 0, or -EINVAL with the reason in err.
+ * SUDO_GID. 0, or -EINVAL (bad input) or -EPERM (through sudo, --as-root
+ * or another user than the one behind sudo) with the reason in err.
  */
 int creds_resolve(const char *user, int as_root, struct launch_cred *c,
 		  char *err, size_t errlen);

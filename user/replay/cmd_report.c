@@ -25,13 +25,13 @@ static int render(const struct report_opts *o, struct saved_report *s)
 	/* the report goes to stdout here: it is what was asked for */
 	err = output_open(&out, o->output, stdout, NULL);
 	if (err) {
-		tm_err("cannot write '%s': %s", o->output, strerror(-err));
+		tm_err("cannot write '%s': %s", o->output, output_strerror(err));
 		return TM_EXIT_USAGE;
 	}
 	err = report_save(&out, &s->r, o->format, o->long_table);
 	if (err) {
 		tm_err("cannot write '%s': %s", o->output ? o->output : "stdout",
-		       strerror(-err));
+		       output_strerror(err));
 		return TM_EXIT_FAIL;
 	}
 	return TM_EXIT_OK;
@@ -49,9 +49,10 @@ int cmd_report(int argc, char **argv)
 	ret = tm_parse_outcome(ret, err, cli_report_usage, "report");
 	if (ret >= 0)
 		return ret;
-	text = text_read(o.file);
+	text = text_read_user(o.file, TEXT_MAX_DEFAULT);
 	if (!text) {
-		tm_err("cannot read report '%s': %s", o.file, strerror(errno));
+		tm_err("cannot read report '%s': %s", o.file,
+		       text_strerror(errno, TEXT_MAX_DEFAULT));
 		return TM_EXIT_USAGE;
 	}
 	ret = reader_parse(text, &s, err, sizeof(err));

@@ -423,7 +423,7 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 	struct kobj_sizes ksize;
 	const char *what = "";
 	char why[64];
-	int err;
+	int err, rec_err;
 
 	r->command = o->cmd;
 	r->command_argc = o->cmd_argc;
@@ -450,16 +450,27 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 		r->peak_footprint_s = ns > run->t.t0_ns ?
 					      (double)(ns - run->t.t0_ns) / 1e9 : 0;
 	}
-	err = recorder_finish(&run->rec, r, &what);
-	if (err) {
-		tm_err("cannot write '%s': %s", what, strerror(-err));
-		return err;
+	/* a side output that fails does not take the report with it */
+	rec_err = recorder_finish(&run->rec, r, &what);
+	if (rec_err) {
+		tm_err("cannot write '%s': %s", what, output_strerror(rec_err));
+		if (o->output)
+			tm_err("the report follows on stderr");
+		output_abort(&run->out);
+		output_open(&run->out, NULL, stderr, NULL);
 	}
 	err = report_save(&run->out, r, o->format, o->long_table);
 	if (err)
 		tm_err("cannot write report to '%s': %s",
-		       o->output ? o->output : "stderr", strerror(-err));
-	return err;
+		       o->output ? o->output : "stderr", output_strerror(err));
+	/* the chart only for a run whose every output is written */
+	if (!err && !rec_err) {
+		err = recorder_commit_plot(&run->rec, r);
+		if (err)
+			tm_err("cannot write '%s': %s", o->plot,
+			       output_strerror(err));
+	}
+	return err ?: rec_err;
 }
 
 /* Checks that need no BPF: bad input exits before anything is loaded. */
@@ -468,12 +479,17 @@ static int prepare(struct trace_run *run, const struct trace_opts *o)
 	const char *what = "";
 	int err;
 
-	char why[128];
+	char why[512];
 
 	if (o->npids && attach_check_targets(o))
 		return TM_EXIT_USAGE;
 	if (o->cmd && creds_resolve(o->user, o->as_root, &run->w.cred, why,
 				    sizeof(why))) {
+		tm_err("%s", why);
+		return TM_EXIT_USAGE;
+	}
+	/* attached: the files belong to the user behind sudo all the same */
+	if (o->npids && creds_resolve(NULL, 0, &run->w.cred, why, sizeof(why))) {
 		tm_err("%s", why);
 		return TM_EXIT_USAGE;
 	}
@@ -483,12 +499,12 @@ static int prepare(struct trace_run *run, const struct trace_opts *o)
 	err = output_open(&run->out, o->output, stderr, &run->w.cred);
 	if (err) {
 		tm_err("cannot write report to '%s': %s", o->output,
-		       strerror(-err));
+		       output_strerror(err));
 		return TM_EXIT_USAGE;
 	}
 	err = recorder_open(&run->rec, o, &run->w.cred, &what);
 	if (err) {
-		tm_err("cannot write '%s': %s", what, strerror(-err));
+		tm_err("cannot write '%s': %s", what, output_strerror(err));
 		return TM_EXIT_USAGE;
 	}
 	if (exporter_open(&run->exp, &o->metrics, &run->w.cred,

@@ -73,12 +73,6 @@ int recorder_finish(struct recorder *rc, const struct tm_report *r,
 		if (err)
 			return err;
 	}
-	if (rc->plot.f) {
-		*what = rc->plot.path;
-		err = report_save(&rc->plot, r, TM_FORMAT_SVG, false);
-		if (err)
-			return err;
-	}
 	if (rc->trace.f) {
 		perfetto_end(&rc->pf, r);
 		*what = rc->trace.path;
@@ -87,6 +81,11 @@ int recorder_finish(struct recorder *rc, const struct tm_report *r,
 			return err;
 	}
 	return 0;
+}
+
+int recorder_commit_plot(struct recorder *rc, const struct tm_report *r)
+{
+	return rc->plot.f ? report_save(&rc->plot, r, TM_FORMAT_SVG, false) : 0;
 }
 
 void recorder_close(struct recorder *rc)

@@ -153,6 +153,12 @@ static int teardown(void **state)
 	return 0;
 }
 
+static void report_csv_wrap(FILE *f, const struct tm_report *r, bool l)
+{
+	(void)l;
+	report_csv(f, r);
+}
+
 static void json_out(FILE *f, const struct tm_report *r, bool long_table)
 {
 	(void)long_table;
@@ -570,6 +576,42 @@ static void test_json_comm_escaped(void **state)
 	assert_string_equal(get_string(json_proc(render_json(fx), 3, 2),
 				       "comm"),
 			    "we\"ird\\\t\x7f");
+}
+
+/*
+ * A process that named itself with escape sequences (prctl PR_SET_NAME),
+ * or a saved report that says so: no control byte reaches a terminal or a
+ * text file, and an argument cannot start a line of its own.
+ */
+static void test_text_controls_escaped(void **state)
+{
+	static void (*const forms[])(FILE *, const struct tm_report *, bool) = {
+		report_table, report_markdown,
+	};
+	struct fixture *fx = *state;
+	size_t i;
+
+	strcpy(fx->r.procs[2].comm, "\x1b[31mred|x\n");
+	for (i = 0; i < 2; i++) {
+		render(fx, forms[i], true);
+		assert_null(strchr(fx->out, '\x1b'));
+		assert_null(strchr(fx->out, '\x01'));
+		assert_non_null(strstr(fx->out, i ? "\\e[31mred\\|x\\n" :
+						    "\\e[31mred|x\\n"));
+		/* the command's \x01 */
+		assert_non_null(strstr(fx->out, "a\"b\\c\\x01"));
+	}
+	fx->r.procs[0].attached = true;
+	fx->r.procs[0].kernel_vmhwm = MIB;
+	strcpy(fx->r.procs[0].comm, "\x1b]0;title\x07");
+	fx->r.command = NULL;
+	fx->r.stop_reason = "x\ny";
+	render(fx, report_table, false);
+	assert_null(strchr(fx->out, '\x1b'));
+	assert_null(strchr(fx->out, '\x07'));
+	assert_non_null(strstr(fx->out, "stopped: x\\ny"));
+	render(fx, report_csv_wrap, false);
+	assert_null(strchr(fx->out, '\x1b'));
 }
 
 /*
@@ -1006,6 +1048,7 @@ int main(void)
 		TEST(test_interim),
 		TEST(test_write_formats),
 		TEST(test_write_error),
+		TEST(test_text_controls_escaped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
