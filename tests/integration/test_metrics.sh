@@ -247,22 +247,29 @@ listen_addr() {
 		/proc/net/tcp
 }
 
-# through sudo, ":PORT" binds the loopback address only
+# through sudo, ":PORT" binds the loopback address only (attached to a
+# process of the user behind sudo, so that nothing else is needed)
 case_sudo_any() {
-	local n=sudo-any port addr= i
+	local n=sudo-any port addr= i spid tpid
 
 	port=$(free_port) || return
-	SUDO_UID=65534 SUDO_GID=65534 trace_bg $n -q --as-root \
-		--listen ":$port" --linger 0 -- "$TOOLS/memshape" anon 1 2000
-	for ((i = 0; i < 100; i++)); do
+	start_bg "$tmp/$n-target" setpriv --reuid 65534 --regid 65534 \
+		--clear-groups sleep 30
+	spid=$bg_pid
+	start_bg "$tmp/$n" env SUDO_UID=65534 SUDO_GID=65534 "$TASKMEM" trace \
+		-q -p "$spid" -d 3 --listen ":$port" --linger 0
+	tpid=$bg_pid
+	for ((i = 0; i < 200; i++)); do
 		addr=$(listen_addr "$port")
 		[[ -n $addr ]] && break
 		sleep 0.05
 	done
 	equals_str "$n: address bound for ':$port' (/proc/net/tcp)" \
 		"${addr:-none}" 0100007F
-	wait_bg "$bg_pid"
-	expect_status $n 0
+	wait_bg "$tpid"
+	equals "$n: taskmem exit status" "$status" 0
+	((status == 0)) || sed -n '1,3s/^/#   /p' "$tmp/$n.err"
+	stop_bg "$spid"
 }
 
 # --linger 0: taskmem exits as soon as the report is written
