@@ -29,7 +29,8 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 # user/ is one folder per responsibility; the pure modules (everything but
 # the libbpf glue and main.c) go into one archive that the unit tests link.
 USER_SRCS := $(wildcard user/*/*.c) user/main.c
-BPF_GLUE := user/trace/cmd_trace.c user/trace/session.c user/trace/attach.c
+BPF_GLUE := user/trace/cmd_trace.c user/trace/session.c user/trace/attach.c \
+	user/trace/features.c
 PURE_SRCS := $(filter-out $(BPF_GLUE) user/main.c,$(USER_SRCS))
 PURE_LIB := $(OUT)/libtaskmem-pure.a
 USER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE) user/main.c)

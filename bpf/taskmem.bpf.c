@@ -12,6 +12,7 @@
 #include "taskmem.h"
 
 #define PF_KTHREAD 0x00200000
+#define EEXIST 17
 #define MAX_ANCESTORS 64
 
 #define CLONE_VM 0x00000100ULL
@@ -56,9 +57,15 @@ static __always_inline __u64 acct_now_ns(void)
 #include "accounting.h"
 #include "mm_read.bpf.h"
 
+/*
+ * The hash maps allocate entries as they are inserted: preallocating
+ * --max-procs entries would lock about 35 MB of kernel memory by default
+ * (2 GB at the maximum) whatever the tree's size.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by userspace before load */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct proc_info);
 } procs SEC(".maps");
@@ -66,6 +73,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by userspace before load */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
 	__type(value, struct mm_state);
 } mms SEC(".maps");
@@ -74,6 +82,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by userspace before load */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, __u8);
 } targets SEC(".maps");
@@ -81,8 +90,22 @@ struct {
 /* One record per exited process, so the procs map only holds live ones. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4096); /* sized by userspace before load */
+	__uint(max_entries, 4096); /* sized from --max-procs before load */
 } exits SEC(".maps");
+
+/*
+ * Start tracking a process; false if it is not new. A process that is
+ * already there (the attach's seeding raced with its creation) is not a
+ * loss; a full map or no memory is.
+ */
+static __always_inline bool proc_insert(struct proc_info *fresh)
+{
+	long err = bpf_map_update_elem(&procs, &fresh->pid, fresh, BPF_NOEXIST);
+
+	if (err && err != -EEXIST)
+		__sync_fetch_and_add(&tree.lost_procs, 1);
+	return !err;
+}
 
 static __always_inline void proc_set_comm(struct proc_info *p,
 					  struct task_struct *task)
@@ -172,10 +195,8 @@ static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
 	fresh.peak_threads = 1;
 	fresh.start_ns = bpf_ktime_get_ns();
 	proc_set_comm(&fresh, task);
-	if (bpf_map_update_elem(&procs, &fresh.pid, &fresh, BPF_NOEXIST)) {
-		__sync_fetch_and_add(&tree.lost_procs, 1);
+	if (!proc_insert(&fresh))
 		return;
-	}
 	p = bpf_map_lookup_elem(&procs, &fresh.pid);
 	if (!p)
 		return;
@@ -267,7 +288,7 @@ static __always_inline void proc_seed(struct task_struct *task)
 	fresh.flags = TM_PROC_ATTACHED;
 	fresh.start_ns = bpf_ktime_get_ns();
 	proc_set_comm(&fresh, task);
-	if (bpf_map_update_elem(&procs, &fresh.pid, &fresh, BPF_NOEXIST))
+	if (!proc_insert(&fresh))
 		return;
 	p = bpf_map_lookup_elem(&procs, &fresh.pid);
 	if (!p)

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -48,10 +49,12 @@ static const char usage_text[] =
 	"       memshape hold-fork MIB_PARENT WAIT_MS MIB_CHILD HOLD_MS\n"
 	"       memshape peaks MIB1 MIB2 HOLD_MS\n"
 	"       memshape vm mmap|brk|mremap MIB\n"
+	"       memshape name NAME\n"
 	"MIB is in MiB (1..65536; 0 allowed for fork-touch and hold-fork),\n"
 	"HOLD_MS and WAIT_MS in milliseconds (0..3600000, default 200), N\n"
 	"1..10000 for children and 1..1000000 for spawn, CODE 0..255, SIG a\n"
-	"signal number.\n";
+	"signal number. name: the process names itself NAME (prctl, any\n"
+	"bytes, cut at 15) and forks a child that inherits the name and exits.\n";
 
 #define PROG "memshape"
 #include "numarg.h"
@@ -564,6 +567,19 @@ static int cmd_spawn(int argc, char **argv)
 	return ret;
 }
 
+static int cmd_name(int argc, char **argv)
+{
+	pid_t pid;
+
+	(void)argc;
+	if (prctl(PR_SET_NAME, argv[0], 0, 0, 0))
+		return complain("cannot set the name: %s", strerror(errno));
+	pid = fork_or_die("child");
+	if (pid == 0)
+		_exit(0);
+	return reap(pid);
+}
+
 static int cmd_exit(int argc, char **argv)
 {
 	(void)argc;
@@ -757,6 +773,7 @@ static const struct cmd {
 	{ "hold-fork",	cmd_hold_fork,	4, 4 },
 	{ "peaks",	cmd_peaks,	3, 3 },
 	{ "vm",		cmd_vm,		2, 2 },
+	{ "name",	cmd_name,	1, 1 },
 };
 
 int main(int argc, char **argv)

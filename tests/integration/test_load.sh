@@ -4,6 +4,8 @@
 # machine had that many; TASKMEM_LOAD_STATS=1 prints what the verifier
 # walked), and when per-CPU counters cannot be read for every CPU the
 # report says how approximate its figures are, instead of a silent error.
+# A kernel feature reported missing (TASKMEM_MISSING_FEATURE) stops taskmem
+# with one sentence naming it, or, for an optional one, a warning.
 #
 # Run from the repository root, as root. The environment (TASKMEM, TOOLS, CI)
 # and the output lines are described in lib.sh.
@@ -74,8 +76,35 @@ bad_hook() {
 		"cannot use TASKMEM_NR_CPUS '0'"
 }
 
+# A kernel without a required feature: one sentence naming it, exit 125,
+# nothing run. Without the optional mmap_lock tracepoints: a warning, and
+# the trace goes on.
+missing_features() {
+	local f
+
+	for f in tp_btf syscall_prog bpf_loop bpf_map_lookup_percpu_elem \
+		bpf_rdonly_cast rss_stat; do
+		TASKMEM_MISSING_FEATURE=$f trace "no-$f" -- "$TOOLS/memshape" anon 1 0
+		expect_status "no-$f" 125
+		contains "no-$f: message" "$(cat "$tmp/no-$f.err")" \
+			"cannot trace on this kernel: it lacks $f (Linux "
+		equals "no-$f: lines on stderr" "$(wc -l <"$tmp/no-$f.err")" 1
+	done
+	TASKMEM_MISSING_FEATURE=mmap_lock_tracepoints \
+		run no-mmap-lock 0 -- "$TOOLS/memshape" anon 8 0 || return
+	contains "no-mmap-lock: warning" "$(cat "$tmp/no-mmap-lock.err")" \
+		"PEAK_VM is read at RSS changes only"
+	bytes_range "no-mmap-lock: tree.peak_anon_bytes" \
+		"$(val .tree.peak_anon_bytes)" $((8 * M)) $((9 * M))
+	TASKMEM_MISSING_FEATURE=bogus trace bad-feature -- "$TOOLS/memshape" anon 1 0
+	expect_status bad-feature 125
+	contains "bad-feature: message" "$(cat "$tmp/bad-feature.err")" \
+		"cannot use TASKMEM_MISSING_FEATURE 'bogus'"
+}
+
 start preflight
 forced_cpus
 approximate
 bad_hook
+missing_features
 finish

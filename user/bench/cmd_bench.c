@@ -276,7 +276,7 @@ static int apply_option(struct bench *b, int c, const char *val)
 	case OPT_SLEEP:
 		if (cli_parse_seconds(val, &secs))
 			return usage_error("invalid --sleep '%s' (expected "
-					   "seconds > 0)", val);
+					   TM_SECONDS_RANGE ")", val);
 		b->r.sleep = val;
 		return 0;
 	case OPT_TIMEOUT:

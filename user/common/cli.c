@@ -289,7 +289,8 @@ static int apply_metrics_opt(int id, const char *name, const char *val,
 	case OPT_METRICS_INTERVAL:
 		if (cli_parse_seconds(val, &m->interval_s))
 			return fail(err, errlen, "invalid --metrics-interval "
-					 "'%s' (expected seconds > 0)", val);
+					 "'%s' (expected " TM_SECONDS_RANGE ")",
+				    val);
 		return 0;
 	case OPT_METRICS_TOP:
 		m->top_set = true;
@@ -316,12 +317,15 @@ static int apply_opt(int id, const char *name, const char *val,
 	case 'p':
 		return parse_pids(val, o, err, errlen);
 	case 'd':
+		if (cli_parse_seconds(val, &o->duration_s))
+			return fail(err, errlen, "invalid %s '%s' (expected "
+				    TM_SECONDS_RANGE ")", name, val);
+		return 0;
 	case 'i':
-		if (cli_parse_seconds(val, id == 'd' ?
-					   &o->duration_s : &o->interval_s))
-			return fail(err, errlen,
-				    "invalid %s '%s' (expected seconds > 0)",
-				    name, val);
+		if (cli_parse_seconds(val, &o->interval_s) ||
+		    o->interval_s < TM_INTERVAL_MIN)
+			return fail(err, errlen, "invalid %s '%s' (expected "
+				    "seconds from 0.1 to 31536000)", name, val);
 		return 0;
 	case 'o':
 	case OPT_TIMELINE:

@@ -20,6 +20,10 @@ enum tm_format {
 #define TM_MAX_TARGETS 64
 #define TM_PID_MAX_LIMIT 4194304UL	/* the kernel's PID_MAX_LIMIT */
 #define TM_SECONDS_MAX 31536000.0	/* a year */
+/* what cli_parse_seconds() accepts, for messages */
+#define TM_SECONDS_RANGE "seconds > 0 and at most 31536000, a year"
+/* -i: a shorter interval costs more than it shows */
+#define TM_INTERVAL_MIN 0.1
 #define TM_SAMPLE_MS_DEFAULT 10UL
 #define TM_SAMPLE_MS_MAX 60000UL
 #define TM_MAX_PROCS_LIMIT (1UL << 22)

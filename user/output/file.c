@@ -226,6 +226,11 @@ int output_open(struct output *o, const char *path, FILE *dflt,
 		o->f = dflt;
 		return 0;
 	}
+	/* the convention: "-" is standard output */
+	if (!strcmp(path, "-")) {
+		o->f = stdout;
+		return 0;
+	}
 	err = open_in_place(o);
 	if (err <= 0)
 		return err;

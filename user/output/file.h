@@ -22,7 +22,8 @@ struct output {
 struct launch_cred;
 
 /*
- * Open path, or use dflt (stdout, stderr) when path is NULL; a file
+ * Open path, or use dflt (stdout, stderr) when path is NULL, or stdout
+ * when path is "-"; a file
  * taskmem creates goes to owner's user when owner drops root (owner may
  * be NULL). 0 or -errno.
  */

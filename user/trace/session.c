@@ -18,15 +18,32 @@
 #include "taskmem.skel.h"
 #include "common/errors.h"
 #include "model/kobj.h"
+#include "trace/features.h"
 #include "trace/procfs.h"
 #include "common/text.h"
 #include "trace/session.h"
 
-#define RINGBUF_BYTES (4U << 20)
+/*
+ * The exit records' ring buffer holds what exits between two drains (at
+ * most 200 ms apart, sooner when half full): room for a quarter of
+ * --max-procs records, at least 1024 (4 MiB at the default 65536).
+ */
+static __u32 ringbuf_bytes(unsigned long max_procs)
+{
+	unsigned long want = (max_procs / 4 > 1024 ? max_procs / 4 : 1024) *
+			     (sizeof(struct proc_info) + 8);
+	__u32 size = 4096;
+
+	while (size < want && size < (1U << 30))
+		size <<= 1;
+	return size;
+}
+
 /* THREAD_SIZE on x86_64 without KASAN; BPF reads the real one per task */
 #define KSTACK_DEFAULT (16U << 10)
 
 static bool verbose;
+static struct tm_features features;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -57,7 +74,7 @@ int tracer_check_environment(void)
 		       "taskmem needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		return -ENOENT;
 	}
-	return 0;
+	return features_probe(&features);
 }
 
 /*
@@ -203,7 +220,9 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
 	bpf_map__set_max_entries(skel->maps.mms, o->max_procs);
 	bpf_map__set_max_entries(skel->maps.targets, TM_MAX_TARGETS);
-	bpf_map__set_max_entries(skel->maps.exits, RINGBUF_BYTES);
+	bpf_map__set_max_entries(skel->maps.exits, ringbuf_bytes(o->max_procs));
+	bpf_program__set_autoload(skel->progs.on_mmap_unlock,
+				  features.mmap_lock_tp);
 	/* the seeding iterator runs on demand (attach.c) */
 	bpf_program__set_autoattach(skel->progs.seed_targets, false);
 

@@ -224,6 +224,26 @@ static void test_stderr(void **state)
 	assert_int_not_equal(fcntl(STDERR_FILENO, F_GETFD), -1);
 }
 
+/* "-" is standard output, whatever the default; no file named "-". */
+static void test_dash_is_stdout(void **state)
+{
+	struct fixture *fx = *state;
+	struct output o;
+
+	assert_int_equal(chdir(fx->dir), 0);
+	assert_int_equal(output_open(&o, "-", stderr, NULL), 0);
+	assert_ptr_equal(o.f, stdout);
+	assert_null(o.tmp);
+	assert_int_equal(output_commit(&o), 0);
+	assert_int_not_equal(fcntl(STDOUT_FILENO, F_GETFD), -1);
+	assert_int_equal(output_open(&o, "-", NULL, NULL), 0);
+	assert_ptr_equal(o.f, stdout);
+	output_abort(&o);
+	assert_int_not_equal(fcntl(STDOUT_FILENO, F_GETFD), -1);
+	assert_int_equal(access("-", F_OK), -1);
+	assert_int_equal(chdir("/"), 0);
+}
+
 /* A new report appears only at commit, complete, with the umask's mode. */
 static void test_new_file(void **state)
 {
@@ -674,6 +694,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stderr),
+		TEST(test_dash_is_stdout),
 		TEST(test_new_file),
 		TEST_NO_TMPFILE(test_new_file),
 		TEST_OLD_KERNEL(test_new_file),
