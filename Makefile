@@ -117,21 +117,28 @@ sanitize: all
 		$(MAKE) --no-print-directory OUT=$(OUT)-san CFLAGS="$(SAN_FLAGS)" \
 		TOOLS_DIR=$(abspath $(OUT)/tools) unit integration
 
-# libFuzzer on the option parsers and the JSON reader, FUZZ_SECONDS each,
+# libFuzzer on the option parsers, the JSON reader and the plan parser,
+# FUZZ_SECONDS each,
 # from the seeds in tests/fuzz/seeds (copied: libFuzzer adds to its corpus).
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ibpf -Iuser
 FUZZ_SRC_cli := user/common/cli.c user/common/cli_metrics.c user/common/utf8.c
 FUZZ_SRC_reader := user/replay/reader.c user/model/model.c user/model/timeline.c \
-	user/output/report.c user/output/plot.c user/output/svg.c user/common/utf8.c
+	user/output/report.c user/output/plot.c user/output/svg.c user/common/utf8.c \
+	user/output/json_fields.c user/output/file.c user/common/asuser.c \
+	user/common/cli.c user/common/cli_metrics.c
 FUZZ_LIBS_reader := -ljson-c -lm
+FUZZ_SRC_plan := user/bench/bench_stats.c user/common/cli.c \
+	user/common/cli_metrics.c user/common/utf8.c
+FUZZ_LIBS_plan := -lm
+FUZZ_TARGETS := cli reader plan
 
 $(OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_SRC_$$*) | $(OUT)/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) $(FUZZ_FLAGS) $^ $(FUZZ_LIBS_$*) -o $@
 
-fuzz: $(OUT)/fuzz/fuzz_cli $(OUT)/fuzz/fuzz_reader
-	$(Q)for t in cli reader; do \
+fuzz: $(patsubst %,$(OUT)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+	$(Q)for t in $(FUZZ_TARGETS); do \
 		rm -rf $(OUT)/fuzz/corpus-$$t && \
 		cp -r tests/fuzz/seeds/$$t $(OUT)/fuzz/corpus-$$t && \
 		if ! $(OUT)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
