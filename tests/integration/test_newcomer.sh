@@ -134,6 +134,23 @@ case_interval_tables() {
 	stop_bg "$holder"
 }
 
+# --per-process=2: in each sample, the two largest processes only. Four
+# children of 4 MiB and their 0 MiB parent: two children a sample.
+case_per_process_top() {
+	local csv=$tmp/top.csv
+
+	run top trace -q --timeline "$csv" --per-process=2 --sample-ms 50 \
+		-- "$TOOLS/memshape" children 4 4 600 parallel
+	equals "--per-process=2: exit status" "$status" 0
+	expect_range "--per-process=2: most process rows in a sample" int \
+		"$(awk -F, 'NR > 1 && $2 != 0 { c[$1]++ }
+			END { for (k in c) if (c[k] > m) m = c[k]; print m + 0 }' "$csv")" 1 2
+	# while the children hold their 4 MiB, the rows are theirs
+	expect_range "--per-process=2: samples with two 4 MiB+ rows" int \
+		"$(awk -F, 'NR > 1 && $2 != 0 && $6 >= 4194304 { c[$1]++ }
+			END { for (k in c) n += c[k] == 2; print n + 0 }' "$csv")" 3 ""
+}
+
 # The bounds are named; -i has a floor.
 case_bounds() {
 	run bound-d trace -p 1 -d 31536001
@@ -164,6 +181,7 @@ main() {
 	case_user_maxrss
 	case_status_width
 	case_interval_tables
+	case_per_process_top
 
 	finish
 }

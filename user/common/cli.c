@@ -23,7 +23,8 @@ const char cli_trace_usage[] =
 	"  -o, --output FILE      write the report to FILE (default: stderr)\n"
 	"  -f, --format FORMAT    table (default), json, csv or markdown\n"
 	"      --timeline FILE    write the tree's memory over time as CSV\n"
-	"      --per-process      add a timeline row per process to each sample\n"
+	"      --per-process[=K]  add a timeline row per process to each sample\n"
+	"                         (=K: the K largest by current footprint)\n"
 	"      --sample-ms N      timeline period in ms (default 10)\n"
 	"      --plot FILE        draw memory over time as an SVG chart\n"
 	"      --perfetto FILE    write a Chrome/Perfetto trace (JSON)\n"
@@ -185,7 +186,7 @@ static const struct option trace_longopts[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
 	{ "timeline", required_argument, NULL, OPT_TIMELINE },
-	{ "per-process", no_argument, NULL, OPT_PER_PROCESS },
+	{ "per-process", optional_argument, NULL, OPT_PER_PROCESS },
 	{ "sample-ms", required_argument, NULL, OPT_SAMPLE_MS },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "perfetto", required_argument, NULL, OPT_PERFETTO },
@@ -339,6 +340,11 @@ static int apply_opt(int id, const char *name, const char *val,
 		return 0;
 	case OPT_PER_PROCESS:
 		o->per_process = true;
+		if (val && cli_parse_ulong(val, 1, TM_MAX_PROCS_LIMIT,
+					   &o->per_process_top))
+			return fail(err, errlen, "invalid --per-process '%s' "
+				    "(expected 1 to %lu processes)", val,
+				    TM_MAX_PROCS_LIMIT);
 		return 0;
 	case 'q':
 		o->quiet = true;

@@ -41,6 +41,7 @@ struct trace_opts {
 	const char *plot;	/* --plot FILE.svg */
 	const char *perfetto;	/* --perfetto FILE.json */
 	bool per_process;	/* --per-process: timeline rows per process */
+	unsigned long per_process_top; /* --per-process=K: the K largest; 0: all */
 	bool quiet;		/* -q: no live status line */
 	unsigned long sample_ms; /* 0: no sampling */
 	unsigned long max_procs;

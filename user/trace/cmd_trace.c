@@ -297,9 +297,16 @@ static void take_sample(struct trace_run *run)
 	struct tl_sample s;
 	double t_s = (double)(tracer_now_ns() - run->t.t0_ns) / 1e9;
 
+	char warning[256];
+
 	tracer_sample(&run->t, t_s, &s,
 		      run->rec.per_process ? recorder_proc : NULL, &run->rec);
 	recorder_tree(&run->rec, &s);
+	if (recorder_size_warning(&run->rec, t_s, warning, sizeof(warning))) {
+		if (isatty(STDERR_FILENO))
+			fputs("\r\033[K", stderr);	/* over the status line */
+		tm_err("%s", warning);
+	}
 }
 
 /*
