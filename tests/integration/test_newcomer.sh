@@ -151,6 +151,26 @@ case_per_process_top() {
 			END { for (k in c) n += c[k] == 2; print n + 0 }' "$csv")" 3 ""
 }
 
+# 31 sleeps, seq and their shell: the table shows 15 processes and one "sleep
+# ×17" row; --all-processes and the JSON keep all 33.
+case_groups() {
+	run groups trace -q -f json -o groups.json -- \
+		bash -c 'for i in $(seq 31); do sleep 0.5 & done; wait'
+	equals "groups: exit status" "$status" 0
+	equals "groups: processes in the JSON" \
+		"$(jq '.processes | length' "$tmp/groups.json")" 33
+	run groups-table report "$tmp/groups.json"
+	equals "groups: process rows in the table" \
+		"$(grep -cE '^ +[0-9]+ +[0-9]+ ' "$tmp/groups-table.out")" 15
+	contains "groups: the rest in one row" "$(cat "$tmp/groups-table.out")" \
+		"sleep ×17 "
+	contains "groups: the note" "$(cat "$tmp/groups-table.out")" \
+		"18 of 33 processes grouped by command"
+	run groups-all report --all-processes "$tmp/groups.json"
+	equals "groups: --all-processes rows" \
+		"$(grep -cE '^ +[0-9]+ +[0-9]+ ' "$tmp/groups-all.out")" 33
+}
+
 # The bounds are named; -i has a floor.
 case_bounds() {
 	run bound-d trace -p 1 -d 31536001
@@ -182,6 +202,7 @@ main() {
 	case_status_width
 	case_interval_tables
 	case_per_process_top
+	case_groups
 
 	finish
 }

@@ -424,9 +424,165 @@ static uint64_t largest_peak_rss(const struct tm_report *r)
 	return max;
 }
 
+/*
+ * Above TABLE_GROUP_ABOVE processes, the table shows the TABLE_GROUP_TOP
+ * largest by peak footprint, and a row per command name for the rest.
+ */
+#define TABLE_GROUP_ABOVE 20
+#define TABLE_GROUP_TOP 15
+
+/* The processes of one command name, not shown one by one. */
+struct group {
+	const char *comm;
+	size_t count;
+	uint64_t largest;	/* the largest peak footprint of one */
+	struct tm_proc sum;	/* each column summed */
+	int exit_code;
+	bool alive, mixed;	/* some running; exit codes differ */
+};
+
+static int by_peak_footprint(const void *a, const void *b)
+{
+	const struct tm_proc *x = *(const struct tm_proc *const *)a;
+	const struct tm_proc *y = *(const struct tm_proc *const *)b;
+
+	if (x->peak_footprint != y->peak_footprint)
+		return x->peak_footprint < y->peak_footprint ? 1 : -1;
+	return x < y ? -1 : x > y;
+}
+
+static int by_comm(const void *a, const void *b)
+{
+	const struct tm_proc *x = *(const struct tm_proc *const *)a;
+	const struct tm_proc *y = *(const struct tm_proc *const *)b;
+
+	return strcmp(x->comm, y->comm);
+}
+
+static int by_group_footprint(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->sum.peak_footprint != y->sum.peak_footprint)
+		return x->sum.peak_footprint < y->sum.peak_footprint ? 1 : -1;
+	return strcmp(x->comm, y->comm);
+}
+
+static void group_add(struct group *g, const struct tm_proc *p)
+{
+	size_t i;
+
+	if (!g->count++) {
+		g->comm = p->comm;
+		g->exit_code = p->exit_code;
+	}
+	if (p->peak_footprint > g->largest)
+		g->largest = p->peak_footprint;
+	for (i = 0; i < NR_COLUMNS; i++) {
+		/* a process on another's mm: its memory is the owner's */
+		if (p->shared_mm_with && columns[i].of_mm)
+			continue;
+		*(uint64_t *)((char *)&g->sum + columns[i].proc_off) +=
+			proc_value(p, &columns[i]);
+	}
+	g->alive |= p->alive;
+	g->mixed |= p->alive || p->exit_code != g->exit_code;
+}
+
+/*
+ * The processes not among the largest, by command name, largest group
+ * first, into *groups; their number, or 0 (no grouping, or no memory).
+ */
+static size_t make_groups(const struct tm_report *r, bool *shown_row,
+			  struct group **groups)
+{
+	const struct tm_proc **p = NULL;
+	size_t i, n = r->nprocs, ng = 0;
+
+	*groups = NULL;
+	if (r->all_processes || n <= TABLE_GROUP_ABOVE)
+		return 0;
+	p = calloc(n, sizeof(*p));
+	*groups = calloc(n, sizeof(**groups));
+	if (!p || !*groups)
+		goto fail;
+	for (i = 0; i < n; i++)
+		p[i] = &r->procs[i];
+	qsort(p, n, sizeof(*p), by_peak_footprint);
+	for (i = 0; i < TABLE_GROUP_TOP; i++)
+		shown_row[p[i] - r->procs] = true;
+	qsort(p + TABLE_GROUP_TOP, n - TABLE_GROUP_TOP, sizeof(*p), by_comm);
+	for (i = TABLE_GROUP_TOP; i < n; i++) {
+		if (ng && !strcmp((*groups)[ng - 1].comm, p[i]->comm))
+			group_add(&(*groups)[ng - 1], p[i]);
+		else
+			group_add(&(*groups)[ng++], p[i]);
+	}
+	qsort(*groups, ng, sizeof(**groups), by_group_footprint);
+	free(p);
+	return ng;
+fail:
+	free(p);
+	free(*groups);
+	*groups = NULL;
+	for (i = 0; i < n; i++)
+		shown_row[i] = true;
+	return 0;
+}
+
+static void group_row(FILE *f, const struct group *g, const struct layout *lay)
+{
+	char comm[4 * TASK_COMM_LEN], cell[4 * TASK_COMM_LEN + 32], buf[32];
+	size_t i;
+
+	put(f, lay, true, 8, "");
+	put(f, lay, false, 8, "");
+	utf8_printable(g->comm, lay->markdown ? "|" : NULL, comm, sizeof(comm));
+	/* "×" is two bytes and one column: pad by hand */
+	snprintf(cell, sizeof(cell), "%s \u00d7%zu", comm, g->count);
+	if (lay->markdown)
+		fprintf(f, "| %s ", cell);
+	else
+		fprintf(f, " %s%*s", cell,
+			(int)(strlen(cell) - 1 < 16 ? 16 - (strlen(cell) - 1) : 0),
+			"");
+	for (i = 0; i < NR_COLUMNS; i++)
+		if (shown(lay, i))
+			put_value(f, lay, i, proc_value(&g->sum, &columns[i]));
+	if (g->mixed)
+		snprintf(buf, sizeof(buf), "mixed");
+	else if (g->alive)
+		snprintf(buf, sizeof(buf), "running");
+	else
+		snprintf(buf, sizeof(buf), "%d", g->exit_code);
+	put(f, lay, false, 7, buf);
+	end_line(f, lay);
+}
+
+/* Under the table: what the grouped rows are, and each group's largest. */
+static void group_note(FILE *f, const struct tm_report *r,
+		       const struct group *g, size_t ng)
+{
+	char buf[32], comm[4 * TASK_COMM_LEN];
+	size_t i;
+
+	fprintf(f, "\n%zu of %zu processes grouped by command (COMM \u00d7count:"
+		   " their peaks summed; --all-processes shows each); the "
+		   "largest of one:", r->nprocs - TABLE_GROUP_TOP, r->nprocs);
+	for (i = 0; i < ng && i < 8; i++) {
+		report_human_bytes(g[i].largest, buf, sizeof(buf));
+		utf8_printable(g[i].comm, NULL, comm, sizeof(comm));
+		fprintf(f, "%s %s %s", i ? "," : "", comm, buf);
+	}
+	fputs(i < ng ? ", ...\n" : "\n", f);
+}
+
 static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 			 bool markdown)
 {
+	struct group *groups = NULL;
+	bool *shown_row;
+	size_t ng = 0;
 	const struct tm_tree *t = &r->tree;
 	struct layout lay;
 	char buf[32];
@@ -448,9 +604,19 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 		t->threads_total, t->peak_threads);
 	table_layout(r, long_table, markdown, &lay);
 	table_header(f, &lay);
+	shown_row = calloc(r->nprocs ? r->nprocs : 1, sizeof(*shown_row));
+	if (shown_row)
+		ng = make_groups(r, shown_row, &groups);
 	for (i = 0; i < r->nprocs; i++)
-		table_row(f, &r->procs[i], &lay);
+		if (!ng || shown_row[i])
+			table_row(f, &r->procs[i], &lay);
+	for (i = 0; i < ng; i++)
+		group_row(f, &groups[i], &lay);
 	table_total(f, r, &lay);
+	if (ng)
+		group_note(f, r, groups, ng);
+	free(groups);
+	free(shown_row);
 
 	if (r->command) {
 		report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));

@@ -473,6 +473,7 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 		output_abort(&run->out);
 		output_open(&run->out, NULL, stderr, NULL);
 	}
+	r->all_processes = o->all_processes;
 	err = report_save(&run->out, r, o->format, o->long_table);
 	if (err)
 		tm_err("cannot write report to '%s': %s",

@@ -1084,6 +1084,76 @@ static void test_interim_largest(void **state)
 	free(out);
 }
 
+/* Rows of out that start with a pid (process rows). */
+static int process_rows(const char *out)
+{
+	int n = 0;
+
+	for (; (out = strchr(out, '\n')); out++)
+		n += out[1] == ' ' && strspn(out + 1, " ") < 8 &&
+		     out[1 + strspn(out + 1, " ")] >= '1' &&
+		     out[1 + strspn(out + 1, " ")] <= '9';
+	return n;
+}
+
+/*
+ * #18: 40 processes: 10 "big" of 10..19 MiB, 29 "sleep" of 1 MiB (one
+ * still running) and a "cc" of 2 MiB. The table shows the 15 largest and
+ * a row per command for the rest; --all-processes and JSON keep all.
+ */
+static void test_table_groups(void **state)
+{
+	struct tm_proc procs[40];
+	struct tm_report r;
+	char *out = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(procs, 0, sizeof(procs));
+	for (i = 0; i < 40; i++) {
+		procs[i].pid = 2000 + i;
+		procs[i].ppid = 2000;
+		strcpy(procs[i].comm, i < 10 ? "big" : i < 39 ? "sleep" : "cc");
+		procs[i].peak_footprint = i < 10 ? (10 + i) * MIB :
+					  i < 39 ? MIB : 2 * MIB;
+		procs[i].peak_rss = procs[i].peak_footprint / 2;
+		procs[i].rss_at_tree_peak = i % 2 ? 0 : 4096;
+		procs[i].peak_threads = 1;
+		procs[i].alive = i == 20;
+	}
+	r.procs = procs;
+	r.nprocs = 40;
+	r.command = command;
+	r.command_argc = 1;
+	for (i = 0; i < 2; i++) {
+		free(out);
+		out = NULL;
+		f = open_memstream(&out, &len);
+		assert_non_null(f);
+		report_table(f, &r, false);
+		assert_int_equal(fclose(f), 0);
+		if (i)
+			break;
+		/* the 10 big ones, then cc and 4 sleeps: 15 rows */
+		assert_int_equal(process_rows(out), 15);
+		assert_non_null(strstr(out, "\n    2009 "));
+		assert_non_null(strstr(out, "\n    2039 "));
+		/* 25 sleeps left: 25 MiB summed, 13 of them with 4 KiB at
+		 * the peak, one running: exit codes differ */
+		assert_non_null(strstr(out, "\n                  sleep \u00d725 "
+					    "        25.00 MiB  12.50 MiB "));
+		assert_non_null(strstr(out, "  52.00 KiB   mixed\n"));
+		assert_non_null(strstr(out, "\n25 of 40 processes grouped by "
+					    "command"));
+		r.all_processes = true;
+	}
+	assert_int_equal(process_rows(out), 40);
+	assert_null(strstr(out, "\u00d7"));
+	free(out);
+}
+
 static void test_write_formats(void **state)
 {
 	struct fixture *fx = *state;
@@ -1184,6 +1254,7 @@ int main(void)
 		TEST(test_table_cgroup),
 		TEST(test_interim),
 		cmocka_unit_test(test_interim_largest),
+		cmocka_unit_test(test_table_groups),
 		TEST(test_write_formats),
 		TEST(test_write_error),
 		TEST(test_text_controls_escaped),
