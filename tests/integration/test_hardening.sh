@@ -17,7 +17,7 @@ user_created=0
 # the workload a SIGKILLed taskmem left behind, killed at exit if still there
 orphan=
 # taskmem's BPF programs, by name
-PROG_NAMES='["on_rss_stat", "on_newtask", "on_exec", "on_exit", "on_sys_exit"]'
+PROG_NAMES='["on_rss_stat", "on_newtask", "on_exec", "on_exit", "on_mmap_unlock", "calibrate_cpus"]'
 
 # Before lib.sh's cleanup kills the background taskmem instances: kills their
 # workloads (which would outlive a SIGKILLed taskmem) and the orphan, and
@@ -134,10 +134,16 @@ case_privileges() {
 	want_uid=$uid want_gid=$gid want_user=$TEST_USER
 	want_home=$(getent passwd "$TEST_USER" | cut -d: -f6)
 
+	# through sudo the report is written as the user: into a directory of
+	# theirs (test_sudo.sh checks the boundary itself)
+	chown "$TEST_USER" "$tmp"
 	SUDO_UID=$uid SUDO_GID=$gid whoami_case priv-sudo
+	chown root "$tmp"
 	whoami_case priv-user --user "$TEST_USER"
 	want_uid=0 want_gid=0 want_home=
-	SUDO_UID=$uid SUDO_GID=$gid whoami_case priv-as-root --as-root
+	whoami_case priv-user-root --user root
+	SUDO_UID=$uid SUDO_GID=$gid bad_input priv-as-root-sudo \
+		"refusing --as-root" trace --as-root -- touch "$tmp/ran"
 
 	bad_input priv-nosuchuser nosuchuser trace --user nosuchuser -- \
 		touch "$tmp/ran"
@@ -203,7 +209,7 @@ case_sigkill() {
 		"[$(paste -sd, <<<"$ours")]" \
 		'[.[] | select(.id as $i | $ids | index($i)) | .name] | sort | join(",")')
 	equals_str "$n: programs taskmem holds" "$names" \
-		"on_exec,on_exit,on_newtask,on_rss_stat,on_sys_exit,seed_targets"
+		"calibrate_cpus,on_exec,on_exit,on_mmap_unlock,on_newtask,on_rss_stat,seed_targets"
 	kill -KILL "$bg_pid"
 	# no "Killed" notice from bash: the status is checked below
 	wait_bg "$bg_pid" 10 2>/dev/null

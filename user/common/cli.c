@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,12 +23,15 @@ const char cli_trace_usage[] =
 	"  -o, --output FILE      write the report to FILE (default: stderr)\n"
 	"  -f, --format FORMAT    table (default), json, csv or markdown\n"
 	"      --timeline FILE    write the tree's memory over time as CSV\n"
-	"      --per-process      add a timeline row per process to each sample\n"
+	"      --per-process[=K]  add a timeline row per process to each sample\n"
+	"                         (=K: the K largest by current footprint)\n"
 	"      --sample-ms N      timeline period in ms (default 10)\n"
 	"      --plot FILE        draw memory over time as an SVG chart\n"
 	"      --perfetto FILE    write a Chrome/Perfetto trace (JSON)\n"
 	"  -q, --quiet            no live status line on the terminal\n"
 	"  -l, --long             add the detail columns to the table\n"
+	"      --all-processes    a table row for every process (above 20, the\n"
+	"                         15 largest and a row per command name)\n"
 	"  -w, --wait-all         also wait for descendants that outlive COMMAND\n"
 	"      --cgroup-check     run COMMAND in a new memory cgroup and report\n"
 	"                         the kernel's own peak beside taskmem's\n"
@@ -36,6 +40,19 @@ const char cli_trace_usage[] =
 	"      --as-root          run COMMAND as root even under sudo\n"
 	"      --max-procs N      processes tracked at once (default 65536)\n"
 	"  -v, --verbose          show libbpf's messages\n"
+	"      --listen ADDR:PORT serve Prometheus metrics on\n"
+	"                         http://ADDR:PORT/metrics while tracing\n"
+	"      --metrics-file PATH\n"
+	"                         write the metrics to PATH (for node\n"
+	"                         exporter's textfile collector)\n"
+	"      --metrics-interval SECS\n"
+	"                         how often to write it (default 10)\n"
+	"      --metrics-top K    per-process series for the K processes with\n"
+	"                         the largest footprint (default 20)\n"
+	"      --metrics-label KEY=VALUE\n"
+	"                         a label on every series (repeatable)\n"
+	"      --linger SECS      with --listen: serve the final values for\n"
+	"                         SECS after tracing (default 15)\n"
 	"  -h, --help             show this help\n";
 
 const char cli_report_usage[] =
@@ -47,13 +64,15 @@ const char cli_report_usage[] =
 	"  -f, --format FORMAT    table (default), json, csv, markdown, or svg\n"
 	"                         (the timeline chart: needs a saved timeline)\n"
 	"  -l, --long             add the detail columns to the table\n"
+	"      --all-processes    a table row for every process (above 20, the\n"
+	"                         15 largest and a row per command name)\n"
 	"  -o, --output FILE      write to FILE (default: stdout)\n"
 	"  -h, --help             show this help\n";
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* fail(): the short name inside this file */
+#define fail cli_fail
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int cli_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -149,101 +168,192 @@ int cli_parse_format(const char *s, enum tm_format *f)
 	return -EINVAL;
 }
 
-enum opt_id { OPT_PID, OPT_DURATION, OPT_INTERVAL, OPT_OUTPUT, OPT_FORMAT,
-	      OPT_LONG, OPT_WAIT_ALL, OPT_CGROUP, OPT_USER, OPT_AS_ROOT,
-	      OPT_TIMELINE, OPT_PER_PROCESS, OPT_SAMPLE_MS, OPT_PLOT,
-	      OPT_PERFETTO, OPT_QUIET, OPT_MAX_PROCS, OPT_VERBOSE, OPT_HELP };
+/* Options without a short form: values above any character. */
+enum opt_id { OPT_CGROUP = 256, OPT_USER, OPT_AS_ROOT, OPT_TIMELINE,
+	      OPT_PER_PROCESS, OPT_SAMPLE_MS, OPT_PLOT, OPT_PERFETTO,
+	      OPT_MAX_PROCS,
+	      OPT_LISTEN, OPT_METRICS_FILE, OPT_METRICS_INTERVAL,
+	      OPT_METRICS_TOP, OPT_METRICS_LABEL, OPT_LINGER,
+	      OPT_ALL_PROCESSES };
 
-struct opt_def {
-	enum opt_id id;
-	char shortname;
-	const char *longname;
-	bool has_arg;
+/* '+': stop at the command; ':': a missing value is reported, not printed */
+static const char trace_shortopts[] = "+:p:d:i:o:f:lwqvh";
+
+static const struct option trace_longopts[] = {
+	{ "pid", required_argument, NULL, 'p' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "long", no_argument, NULL, 'l' },
+	{ "wait-all", no_argument, NULL, 'w' },
+	{ "cgroup-check", no_argument, NULL, OPT_CGROUP },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
+	{ "timeline", required_argument, NULL, OPT_TIMELINE },
+	{ "per-process", optional_argument, NULL, OPT_PER_PROCESS },
+	{ "sample-ms", required_argument, NULL, OPT_SAMPLE_MS },
+	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "perfetto", required_argument, NULL, OPT_PERFETTO },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
+	{ "all-processes", no_argument, NULL, OPT_ALL_PROCESSES },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
+	{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
+	{ "metrics-label", required_argument, NULL, OPT_METRICS_LABEL },
+	{ "linger", required_argument, NULL, OPT_LINGER },
+	{ NULL, 0, NULL, 0 },
 };
 
-static const struct opt_def opt_defs[] = {
-	{ OPT_PID, 'p', "pid", true },
-	{ OPT_DURATION, 'd', "duration", true },
-	{ OPT_INTERVAL, 'i', "interval", true },
-	{ OPT_OUTPUT, 'o', "output", true },
-	{ OPT_FORMAT, 'f', "format", true },
-	{ OPT_LONG, 'l', "long", false },
-	{ OPT_WAIT_ALL, 'w', "wait-all", false },
-	{ OPT_CGROUP, 0, "cgroup-check", false },
-	{ OPT_USER, 0, "user", true },
-	{ OPT_AS_ROOT, 0, "as-root", false },
-	{ OPT_TIMELINE, 0, "timeline", true },
-	{ OPT_PER_PROCESS, 0, "per-process", false },
-	{ OPT_SAMPLE_MS, 0, "sample-ms", true },
-	{ OPT_PLOT, 0, "plot", true },
-	{ OPT_PERFETTO, 0, "perfetto", true },
-	{ OPT_QUIET, 'q', "quiet", false },
-	{ OPT_MAX_PROCS, 0, "max-procs", true },
-	{ OPT_VERBOSE, 'v', "verbose", false },
-	{ OPT_HELP, 'h', "help", false },
+/* '-': file names come back in order as option 1, wherever they stand */
+static const char report_shortopts[] = "-:f:lo:h";
+
+static const struct option report_longopts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "long", no_argument, NULL, 'l' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "all-processes", no_argument, NULL, OPT_ALL_PROCESSES },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
 };
 
-/* Find the definition of argument arg; *inline_val gets "--opt=VALUE". */
-static const struct opt_def *find_opt(const char *arg, const char **inline_val)
+int cli_opts_init(struct cli_opts *it, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts)
 {
-	size_t i, n;
-
-	*inline_val = NULL;
-	for (i = 0; i < sizeof(opt_defs) / sizeof(opt_defs[0]); i++) {
-		const struct opt_def *d = &opt_defs[i];
-
-		if (arg[1] != '-') {
-			if (d->shortname && arg[1] == d->shortname) {
-				if (arg[2] && d->has_arg)
-					*inline_val = arg + 2;
-				else if (arg[2])
-					continue;
-				return d;
-			}
-			continue;
-		}
-		n = strlen(d->longname);
-		if (strncmp(arg + 2, d->longname, n))
-			continue;
-		if (arg[2 + n] == '=' && d->has_arg) {
-			*inline_val = arg + 3 + n;
-			return d;
-		}
-		if (!arg[2 + n])
-			return d;
-	}
-	return NULL;
+	memset(it, 0, sizeof(*it));
+	it->argv = calloc((size_t)argc + 2, sizeof(*it->argv));
+	if (!it->argv)
+		return -ENOMEM;
+	it->argv[0] = (char *)"taskmem";
+	memcpy(it->argv + 1, argv, (size_t)argc * sizeof(*argv));
+	it->argc = argc + 1;
+	it->shortopts = shortopts;
+	it->longopts = longopts;
+	opterr = 0;
+	optind = 0;	/* glibc: start afresh, forgetting any earlier parse */
+	return 0;
 }
 
-static int apply_opt(const struct opt_def *d, const char *name,
-		     const char *val, struct trace_opts *o, char *err,
-		     size_t errlen)
+int cli_opts_next(struct cli_opts *it, char *err, size_t errlen)
 {
-	switch (d->id) {
-	case OPT_PID:
-		return parse_pids(val, o, err, errlen);
-	case OPT_DURATION:
-	case OPT_INTERVAL:
-		if (cli_parse_seconds(val, d->id == OPT_DURATION ?
-					   &o->duration_s : &o->interval_s))
-			return fail(err, errlen,
-				    "invalid %s '%s' (expected seconds > 0)",
-				    name, val);
+	int prev = optind ? optind : 1, idx = -1, c;
+	const char *name;
+	size_t n;
+
+	c = getopt_long(it->argc, it->argv, it->shortopts, it->longopts, &idx);
+	it->elem = prev < it->argc ? it->argv[prev] : "";
+	/* only a "--" getopt itself took ends the options, not a value "--" */
+	it->dashdash = c == -1 && optind == prev + 1 && prev < it->argc &&
+		       !strcmp(it->argv[prev], "--");
+	if (c == -1 || c == 1)
+		return c;
+	if (c == ':')
+		return fail(err, errlen, "option '%s' needs a value", it->elem);
+	if (c == '?') {
+		if (optopt && optopt < 256 && it->elem[1] != '-')
+			return fail(err, errlen, "unknown option '-%c'", optopt);
+		return fail(err, errlen, "unknown option '%s'", it->elem);
+	}
+	if (idx >= 0) {
+		name = it->elem + 2;
+		n = strcspn(name, "=");
+		if (n != strlen(it->longopts[idx].name) ||
+		    strncmp(name, it->longopts[idx].name, n))
+			return fail(err, errlen, "unknown option '%s'",
+				    it->elem);
+	}
+	return c;
+}
+
+int cli_opts_rest(const struct cli_opts *it)
+{
+	(void)it;
+	return optind - 1;
+}
+
+void cli_opts_free(struct cli_opts *it)
+{
+	free(it->argv);
+	it->argv = NULL;
+}
+
+/* --listen, --metrics-*, --linger */
+static int apply_metrics_opt(int id, const char *name, const char *val,
+			     struct metrics_opts *m, char *err, size_t errlen)
+{
+	switch (id) {
+	case OPT_LISTEN:
+		m->listen = val;
+		return cli_metrics_parse_listen(val, &m->where, err, errlen);
+	case OPT_METRICS_FILE:
+		if (!*val)
+			return fail(err, errlen, "empty file name for %s", name);
+		m->file = val;
 		return 0;
-	case OPT_OUTPUT:
+	case OPT_METRICS_INTERVAL:
+		if (cli_parse_seconds(val, &m->interval_s))
+			return fail(err, errlen, "invalid --metrics-interval "
+					 "'%s' (expected " TM_SECONDS_RANGE ")",
+				    val);
+		return 0;
+	case OPT_METRICS_TOP:
+		m->top_set = true;
+		if (cli_parse_ulong(val, 0, TM_METRICS_TOP_MAX, &m->top))
+			return fail(err, errlen, "invalid --metrics-top '%s' "
+					 "(expected 0 to %lu)", val,
+				    TM_METRICS_TOP_MAX);
+		return 0;
+	case OPT_METRICS_LABEL:
+		return cli_metrics_add_label(m, val, err, errlen);
+	case OPT_LINGER:
+		if (cli_metrics_parse_linger(val, &m->linger_s))
+			return fail(err, errlen, "invalid --linger '%s' "
+					 "(expected seconds >= 0)", val);
+		return 0;
+	}
+	return fail(err, errlen, "unknown option '%s'", name);
+}
+
+static int apply_opt(int id, const char *name, const char *val,
+		     struct trace_opts *o, char *err, size_t errlen)
+{
+	switch (id) {
+	case 'p':
+		return parse_pids(val, o, err, errlen);
+	case 'd':
+		if (cli_parse_seconds(val, &o->duration_s))
+			return fail(err, errlen, "invalid %s '%s' (expected "
+				    TM_SECONDS_RANGE ")", name, val);
+		return 0;
+	case 'i':
+		if (cli_parse_seconds(val, &o->interval_s) ||
+		    o->interval_s < TM_INTERVAL_MIN)
+			return fail(err, errlen, "invalid %s '%s' (expected "
+				    "seconds from 0.1 to 31536000)", name, val);
+		return 0;
+	case 'o':
 	case OPT_TIMELINE:
 	case OPT_PLOT:
 	case OPT_PERFETTO:
 		if (!*val)
 			return fail(err, errlen, "empty file name for %s", name);
-		*(d->id == OPT_OUTPUT ? &o->output :
-		  d->id == OPT_TIMELINE ? &o->timeline :
-		  d->id == OPT_PLOT ? &o->plot : &o->perfetto) = val;
+		*(id == 'o' ? &o->output :
+		  id == OPT_TIMELINE ? &o->timeline :
+		  id == OPT_PLOT ? &o->plot : &o->perfetto) = val;
 		return 0;
 	case OPT_PER_PROCESS:
 		o->per_process = true;
+		if (val && cli_parse_ulong(val, 1, TM_MAX_PROCS_LIMIT,
+					   &o->per_process_top))
+			return fail(err, errlen, "invalid --per-process '%s' "
+				    "(expected 1 to %lu processes)", val,
+				    TM_MAX_PROCS_LIMIT);
 		return 0;
-	case OPT_QUIET:
+	case 'q':
 		o->quiet = true;
 		return 0;
 	case OPT_SAMPLE_MS:
@@ -252,11 +362,14 @@ static int apply_opt(const struct opt_def *d, const char *name,
 				    "invalid --sample-ms '%s' (expected 1 to %lu)",
 				    val, TM_SAMPLE_MS_MAX);
 		return 0;
-	case OPT_FORMAT:
+	case 'f':
 		if (cli_parse_format(val, &o->format))
 			return fail(err, errlen,
 				    "invalid format '%s' (expected table, json, "
 				    "csv or markdown)", val);
+		return 0;
+	case OPT_ALL_PROCESSES:
+		o->all_processes = true;
 		return 0;
 	case OPT_MAX_PROCS:
 		if (cli_parse_ulong(val, 16, TM_MAX_PROCS_LIMIT, &o->max_procs))
@@ -264,10 +377,10 @@ static int apply_opt(const struct opt_def *d, const char *name,
 				    "invalid --max-procs '%s' (expected 16 to %lu)",
 				    val, TM_MAX_PROCS_LIMIT);
 		return 0;
-	case OPT_LONG:
+	case 'l':
 		o->long_table = true;
 		return 0;
-	case OPT_WAIT_ALL:
+	case 'w':
 		o->wait_all = true;
 		return 0;
 	case OPT_CGROUP:
@@ -281,13 +394,13 @@ static int apply_opt(const struct opt_def *d, const char *name,
 	case OPT_AS_ROOT:
 		o->as_root = true;
 		return 0;
-	case OPT_VERBOSE:
+	case 'v':
 		o->verbose = true;
 		return 0;
-	case OPT_HELP:
+	case 'h':
 		return TM_CLI_HELP;
 	}
-	return -EINVAL;
+	return apply_metrics_opt(id, name, val, &o->metrics, err, errlen);
 }
 
 /* Options that only make sense with a command, or only with -p. */
@@ -322,103 +435,82 @@ static int check_mode(const struct trace_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-/* An option's value: inline ("--opt=v", "-ov") or the next argument. */
-static int opt_value(const struct opt_def *d, int argc, char **argv, int *i,
-		     const char **val, char *err, size_t errlen)
+static int report_file(struct report_opts *o, const char *arg, char *err,
+		       size_t errlen)
 {
-	if (!d->has_arg || *val)
-		return 0;
-	if (*i + 1 >= argc)
-		return fail(err, errlen, "option '%s' needs a value", argv[*i]);
-	*val = argv[++*i];
+	if (o->file)
+		return fail(err, errlen, "one report at a time: '%s' and '%s'",
+			    o->file, arg);
+	o->file = arg;
 	return 0;
 }
 
 int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 		     size_t errlen)
 {
-	bool options = true;
-	int i, ret;
+	struct cli_opts it;
+	int c, i, ret = 0;
 
 	memset(o, 0, sizeof(*o));
-	for (i = 0; i < argc; i++) {
-		const char *arg = argv[i], *val;
-		const struct opt_def *d;
-
-		if (options && !strcmp(arg, "--")) {
-			options = false;
-			continue;
-		}
-		if (!options || arg[0] != '-' || !arg[1]) {
-			if (o->file)
-				return fail(err, errlen,
-					    "one report at a time: '%s' and "
-					    "'%s'", o->file, arg);
-			o->file = arg;
-			continue;
-		}
-		d = find_opt(arg, &val);
-		if (d && d->id != OPT_FORMAT && d->id != OPT_LONG &&
-		    d->id != OPT_OUTPUT && d->id != OPT_HELP)
-			d = NULL;
-		if (!d)
-			return fail(err, errlen,
-				    "unknown option '%s' for taskmem report",
-				    arg);
-		ret = opt_value(d, argc, argv, &i, &val, err, errlen);
-		if (ret)
-			return ret;
-		if (d->id == OPT_HELP)
-			return TM_CLI_HELP;
-		if (d->id == OPT_LONG) {
+	if (cli_opts_init(&it, argc, argv, report_shortopts, report_longopts))
+		return fail(err, errlen, "out of memory");
+	while (!ret && (c = cli_opts_next(&it, err, errlen)) != -1) {
+		if (c < 0) {
+			ret = c;
+		} else if (c == 1) {
+			ret = report_file(o, optarg, err, errlen);
+		} else if (c == 'h') {
+			ret = TM_CLI_HELP;
+		} else if (c == 'l') {
 			o->long_table = true;
-		} else if (d->id == OPT_OUTPUT) {
-			if (!*val)
-				return fail(err, errlen,
-					    "empty file name for %s", arg);
-			o->output = val;
-		} else if (!strcmp(val, "svg")) {
-			o->svg = true;
-		} else if (cli_parse_format(val, &o->format)) {
-			return fail(err, errlen,
-				    "invalid format '%s' (expected table, json, "
-				    "csv, markdown or svg)", val);
+		} else if (c == OPT_ALL_PROCESSES) {
+			o->all_processes = true;
+		} else if (c == 'o') {
+			if (!*optarg)
+				ret = fail(err, errlen,
+					   "empty file name for %s", it.elem);
+			o->output = optarg;
+		} else if (!strcmp(optarg, "svg")) {
+			o->format = TM_FORMAT_SVG;
+		} else if (cli_parse_format(optarg, &o->format)) {
+			ret = fail(err, errlen,
+				   "invalid format '%s' (expected table, json, "
+				   "csv, markdown or svg)", optarg);
 		}
 	}
-	if (!o->file)
-		return fail(err, errlen, "no report given: taskmem report "
-					 "FILE.json");
-	return 0;
+	/* after "--", every argument is a file name */
+	for (i = cli_opts_rest(&it); !ret && i < argc; i++)
+		ret = report_file(o, argv[i], err, errlen);
+	cli_opts_free(&it);
+	if (!ret && !o->file)
+		ret = fail(err, errlen, "no report given: taskmem report "
+					"FILE.json");
+	return ret;
 }
 
 int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 		    size_t errlen)
 {
-	int i, ret;
+	struct cli_opts it;
+	int c, i, ret = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->max_procs = TM_MAX_PROCS_DEFAULT;
-	for (i = 0; i < argc; i++) {
-		const char *arg = argv[i], *val;
-		const struct opt_def *d;
-
-		if (!strcmp(arg, "--")) {
-			i++;
-			break;
-		}
-		if (arg[0] != '-' || !arg[1])
-			return fail(err, errlen,
-				    "missing '--' before the command '%s'", arg);
-		d = find_opt(arg, &val);
-		if (!d)
-			return fail(err, errlen, "unknown option '%s'", arg);
-		ret = opt_value(d, argc, argv, &i, &val, err, errlen);
-		if (!ret)
-			ret = apply_opt(d, arg, val, o, err, errlen);
-		if (ret)
-			return ret;
-	}
+	cli_metrics_init(&o->metrics);
+	if (cli_opts_init(&it, argc, argv, trace_shortopts, trace_longopts))
+		return fail(err, errlen, "out of memory");
+	while (!ret && (c = cli_opts_next(&it, err, errlen)) != -1)
+		ret = c < 0 ? c : apply_opt(c, it.elem, optarg, o, err, errlen);
+	i = cli_opts_rest(&it);
+	cli_opts_free(&it);
+	if (ret)
+		return ret;
 	if (i < argc) {
+		/* getopt stopped at a word: only "--" may introduce it */
+		if (!it.dashdash)
+			return fail(err, errlen,
+				    "missing '--' before the command '%s'",
+				    argv[i]);
 		if (!argv[i][0])
 			return fail(err, errlen, "empty command after '--'");
 		o->cmd = argv + i;
@@ -427,5 +519,6 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 	/* a timeline output without --sample-ms samples at the default */
 	if (!o->sample_ms && (o->timeline || o->plot || o->perfetto))
 		o->sample_ms = TM_SAMPLE_MS_DEFAULT;
-	return check_mode(o, err, errlen);
+	ret = cli_metrics_finish(&o->metrics, err, errlen);
+	return ret ? ret : check_mode(o, err, errlen);
 }

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
-#include "output/report.h"
+#include "output/json_fields.h"
 #include "common/utf8.h"
+#include "output/file.h"
+#include "output/plot.h"
+#include "output/report.h"
 
 void report_human_bytes(uint64_t bytes, char *buf, size_t len)
 {
@@ -29,33 +34,93 @@ void report_human_bytes(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%.2f %s", v, units[u]);
 }
 
+/* Appends to buf (NUL-terminated, cut at len) what fmt gives. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	*used += n > 0 ? (size_t)n : 0;
+}
+
+/*
+ * arg as a shell word that means arg again: as it is when every character
+ * is safe, in single quotes otherwise ('\'' for a quote), and as $'...'
+ * with escapes when it holds control characters.
+ */
+static void append_shell_word(char *buf, size_t len, size_t *used,
+			      const char *arg)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789_@%+=:,./-";
+	bool control = false;
+	const char *c;
+
+	if (*arg && strspn(arg, safe) == strlen(arg)) {
+		append(buf, len, used, "%s", arg);
+		return;
+	}
+	for (c = arg; *c; c++)
+		control |= (unsigned char)*c < 0x20 || *c == 0x7f;
+	append(buf, len, used, control ? "$'" : "'");
+	for (c = arg; *c; c++) {
+		if (*c == '\'' && !control)
+			append(buf, len, used, "'\\''");
+		else if (control && (*c == '\'' || *c == '\\'))
+			append(buf, len, used, "\\%c", *c);
+		else if (control && *c == '\n')
+			append(buf, len, used, "\\n");
+		else if (control && *c == '\t')
+			append(buf, len, used, "\\t");
+		else if (control && ((unsigned char)*c < 0x20 || *c == 0x7f))
+			append(buf, len, used, "\\x%02x", (unsigned char)*c);
+		else
+			append(buf, len, used, "%c", *c);
+	}
+	append(buf, len, used, "'");
+}
+
 void report_what(const struct tm_report *r, char *buf, size_t len)
 {
 	size_t used = 0;
-	int i, n;
+	int i;
 
 	buf[0] = '\0';
 	if (!r->command)
-		used = snprintf(buf, len, "attached to pid");
+		append(buf, len, &used, "attached to pid");
 	for (i = 0; r->command ? i < r->command_argc : i < r->ntargets; i++) {
-		if (used >= len)
-			return;
-		if (r->command)
-			n = snprintf(buf + used, len - used, "%s%s",
-				     i ? " " : "", r->command[i]);
-		else
-			n = snprintf(buf + used, len - used, "%s%d",
-				     i ? "," : " ", r->targets[i]);
-		used += n > 0 ? (size_t)n : 0;
+		if (r->command) {
+			append(buf, len, &used, "%s", i ? " " : "");
+			append_shell_word(buf, len, &used, r->command[i]);
+		} else {
+			append(buf, len, &used, "%s%d", i ? "," : " ",
+			       r->targets[i]);
+		}
 	}
 }
 
+/* Text from the traced processes or a saved report: no control bytes. */
+#define SAFE_TEXT(name, text, also) \
+	char name[4 * sizeof(text) > 64 ? 4 * sizeof(text) : 64]; \
+	utf8_printable(text, also, name, sizeof(name))
+
+/* A command line on one line, whatever its arguments hold. */
 static void print_command(FILE *f, const struct tm_report *r)
 {
-	char what[4096];
+	char what[4096], safe[4096];
 
 	report_what(r, what, sizeof(what));
-	fputs(what, f);
+	utf8_printable(what, NULL, safe, sizeof(safe));
+	fputs(safe, f);
 }
 
 enum col_kind {
@@ -209,6 +274,15 @@ static void table_header(FILE *f, const struct layout *lay)
 	fputs("|---:|\n", f);
 }
 
+/* A name from the traced processes: no control bytes, no cell break. */
+static void put_safe(FILE *f, const struct layout *lay, const char *text)
+{
+	char safe[4 * TASK_COMM_LEN];
+
+	utf8_printable(text, lay->markdown ? "|" : NULL, safe, sizeof(safe));
+	put(f, lay, false, -16, safe);
+}
+
 static void table_row(FILE *f, const struct tm_proc *p,
 		      const struct layout *lay)
 {
@@ -220,7 +294,7 @@ static void table_row(FILE *f, const struct tm_proc *p,
 	put(f, lay, true, 8, buf);
 	snprintf(buf, sizeof(buf), "%" PRIu32, p->ppid);
 	put(f, lay, false, 8, buf);
-	put(f, lay, false, -16, p->comm);
+	put_safe(f, lay, p->comm);
 	/* a process on another's mm: that memory is in the owner's row */
 	shared_note(p, note, sizeof(note));
 	for (i = 0; i < NR_COLUMNS; i++) {
@@ -271,8 +345,9 @@ static void table_vmhwm(FILE *f, const struct tm_report *r)
 
 		if (!p->attached || !p->kernel_vmhwm)
 			continue;
+		SAFE_TEXT(comm, p->comm, NULL);
 		report_human_bytes(p->kernel_vmhwm, buf, sizeof(buf));
-		fprintf(f, "%8" PRIu32 " %-16s %10s\n", p->pid, p->comm, buf);
+		fprintf(f, "%8" PRIu32 " %-16s %10s\n", p->pid, comm, buf);
 	}
 }
 
@@ -295,9 +370,219 @@ static void table_cgroup(FILE *f, const struct tm_report *r)
 	fprintf(f, "; taskmem's footprint: %s (%+.1f%%)\n", fp, diff);
 }
 
+static void print_safe(FILE *f, const char *text)
+{
+	char safe[1024];
+
+	utf8_printable(text, NULL, safe, sizeof(safe));
+	fputs(safe, f);
+}
+
+/* What could not be recorded or read exactly, each with its remedy. */
+static void table_warnings(FILE *f, const struct tm_report *r)
+{
+	uint64_t full = r->lost_procs + r->lost_mms;
+	uint64_t other = r->lost_events - full - r->lost_ring;
+	char buf[32];
+
+	if (full)
+		fprintf(f, "WARNING: %" PRIu64 " processes and %" PRIu64
+			   " mms not tracked (maps full): figures are "
+			   "incomplete; raise --max-procs\n",
+			r->lost_procs, r->lost_mms);
+	if (r->lost_ring)
+		fprintf(f, "WARNING: %" PRIu64 " exit records lost (the ring "
+			   "buffer was full): those processes' rows are "
+			   "missing; the tree's totals still count them\n",
+			r->lost_ring);
+	if (r->lost_events > full + r->lost_ring && other)
+		fprintf(f, "WARNING: %" PRIu64 " records lost (out of "
+			   "memory in taskmem): figures are incomplete\n",
+			other);
+	if (r->lost_peak_raises)
+		fprintf(f, "WARNING: %" PRIu64 " peak updates given up "
+			   "under contention: a peak may be low by the "
+			   "concurrent change\n", r->lost_peak_raises);
+	if (r->counter_error_pages) {
+		report_human_bytes(r->counter_error_pages * r->page_size, buf,
+				   sizeof(buf));
+		fprintf(f, "WARNING: per-CPU counters could not be read: RSS "
+			   "figures are the kernel's approximate counters, "
+			   "each off by up to %s\n", buf);
+	}
+}
+
+/* The largest peak RSS of one process (what wait4's maxrss measures). */
+static uint64_t largest_peak_rss(const struct tm_report *r)
+{
+	uint64_t max = 0;
+	size_t i;
+
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].peak_rss > max)
+			max = r->procs[i].peak_rss;
+	return max;
+}
+
+/*
+ * Above TABLE_GROUP_ABOVE processes, the table shows the TABLE_GROUP_TOP
+ * largest by peak footprint, and a row per command name for the rest.
+ */
+#define TABLE_GROUP_ABOVE 20
+#define TABLE_GROUP_TOP 15
+
+/* The processes of one command name, not shown one by one. */
+struct group {
+	const char *comm;
+	size_t count;
+	uint64_t largest;	/* the largest peak footprint of one */
+	struct tm_proc sum;	/* each column summed */
+	int exit_code;
+	bool alive, mixed;	/* some running; exit codes differ */
+};
+
+static int by_peak_footprint(const void *a, const void *b)
+{
+	const struct tm_proc *x = *(const struct tm_proc *const *)a;
+	const struct tm_proc *y = *(const struct tm_proc *const *)b;
+
+	if (x->peak_footprint != y->peak_footprint)
+		return x->peak_footprint < y->peak_footprint ? 1 : -1;
+	return x < y ? -1 : x > y;
+}
+
+static int by_comm(const void *a, const void *b)
+{
+	const struct tm_proc *x = *(const struct tm_proc *const *)a;
+	const struct tm_proc *y = *(const struct tm_proc *const *)b;
+
+	return strcmp(x->comm, y->comm);
+}
+
+static int by_group_footprint(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->sum.peak_footprint != y->sum.peak_footprint)
+		return x->sum.peak_footprint < y->sum.peak_footprint ? 1 : -1;
+	return strcmp(x->comm, y->comm);
+}
+
+static void group_add(struct group *g, const struct tm_proc *p)
+{
+	size_t i;
+
+	if (!g->count++) {
+		g->comm = p->comm;
+		g->exit_code = p->exit_code;
+	}
+	if (p->peak_footprint > g->largest)
+		g->largest = p->peak_footprint;
+	for (i = 0; i < NR_COLUMNS; i++) {
+		/* a process on another's mm: its memory is the owner's */
+		if (p->shared_mm_with && columns[i].of_mm)
+			continue;
+		*(uint64_t *)((char *)&g->sum + columns[i].proc_off) +=
+			proc_value(p, &columns[i]);
+	}
+	g->alive |= p->alive;
+	g->mixed |= p->alive || p->exit_code != g->exit_code;
+}
+
+/*
+ * The processes not among the largest, by command name, largest group
+ * first, into *groups; their number, or 0 (no grouping, or no memory).
+ */
+static size_t make_groups(const struct tm_report *r, bool *shown_row,
+			  struct group **groups)
+{
+	const struct tm_proc **p = NULL;
+	size_t i, n = r->nprocs, ng = 0;
+
+	*groups = NULL;
+	if (r->all_processes || n <= TABLE_GROUP_ABOVE)
+		return 0;
+	p = calloc(n, sizeof(*p));
+	*groups = calloc(n, sizeof(**groups));
+	if (!p || !*groups)
+		goto fail;
+	for (i = 0; i < n; i++)
+		p[i] = &r->procs[i];
+	qsort(p, n, sizeof(*p), by_peak_footprint);
+	for (i = 0; i < TABLE_GROUP_TOP; i++)
+		shown_row[p[i] - r->procs] = true;
+	qsort(p + TABLE_GROUP_TOP, n - TABLE_GROUP_TOP, sizeof(*p), by_comm);
+	for (i = TABLE_GROUP_TOP; i < n; i++) {
+		if (ng && !strcmp((*groups)[ng - 1].comm, p[i]->comm))
+			group_add(&(*groups)[ng - 1], p[i]);
+		else
+			group_add(&(*groups)[ng++], p[i]);
+	}
+	qsort(*groups, ng, sizeof(**groups), by_group_footprint);
+	free(p);
+	return ng;
+fail:
+	free(p);
+	free(*groups);
+	*groups = NULL;
+	for (i = 0; i < n; i++)
+		shown_row[i] = true;
+	return 0;
+}
+
+static void group_row(FILE *f, const struct group *g, const struct layout *lay)
+{
+	char comm[4 * TASK_COMM_LEN], cell[4 * TASK_COMM_LEN + 32], buf[32];
+	size_t i;
+
+	put(f, lay, true, 8, "");
+	put(f, lay, false, 8, "");
+	utf8_printable(g->comm, lay->markdown ? "|" : NULL, comm, sizeof(comm));
+	/* "×" is two bytes and one column: pad by hand */
+	snprintf(cell, sizeof(cell), "%s \u00d7%zu", comm, g->count);
+	if (lay->markdown)
+		fprintf(f, "| %s ", cell);
+	else
+		fprintf(f, " %s%*s", cell,
+			(int)(strlen(cell) - 1 < 16 ? 16 - (strlen(cell) - 1) : 0),
+			"");
+	for (i = 0; i < NR_COLUMNS; i++)
+		if (shown(lay, i))
+			put_value(f, lay, i, proc_value(&g->sum, &columns[i]));
+	if (g->mixed)
+		snprintf(buf, sizeof(buf), "mixed");
+	else if (g->alive)
+		snprintf(buf, sizeof(buf), "running");
+	else
+		snprintf(buf, sizeof(buf), "%d", g->exit_code);
+	put(f, lay, false, 7, buf);
+	end_line(f, lay);
+}
+
+/* Under the table: what the grouped rows are, and each group's largest. */
+static void group_note(FILE *f, const struct tm_report *r,
+		       const struct group *g, size_t ng)
+{
+	char buf[32], comm[4 * TASK_COMM_LEN];
+	size_t i;
+
+	fprintf(f, "\n%zu of %zu processes grouped by command (COMM \u00d7count:"
+		   " their peaks summed; --all-processes shows each); the "
+		   "largest of one:", r->nprocs - TABLE_GROUP_TOP, r->nprocs);
+	for (i = 0; i < ng && i < 8; i++) {
+		report_human_bytes(g[i].largest, buf, sizeof(buf));
+		utf8_printable(g[i].comm, NULL, comm, sizeof(comm));
+		fprintf(f, "%s %s %s", i ? "," : "", comm, buf);
+	}
+	fputs(i < ng ? ", ...\n" : "\n", f);
+}
+
 static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 			 bool markdown)
 {
+	struct group *groups = NULL;
+	bool *shown_row;
+	size_t ng = 0;
 	const struct tm_tree *t = &r->tree;
 	struct layout lay;
 	char buf[32];
@@ -306,34 +591,45 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 	fprintf(f, markdown ? "**taskmem**: `" : "taskmem: ");
 	print_command(f, r);
 	fprintf(f, markdown ? "`\n\n" : "\n  ");
-	if (r->command)
+	if (r->command) {
 		fprintf(f, "exit %d, ", r->exit_code);
-	else
-		fprintf(f, "stopped: %s, ", r->stop_reason);
+	} else {
+		fputs("stopped: ", f);
+		print_safe(f, r->stop_reason);
+		fputs(", ", f);
+	}
 	fprintf(f, "%.3f s, %" PRIu64 " processes (%" PRIu64 " at once), %"
 		   PRIu64 " threads (%" PRIu64 " at once)\n\n",
 		r->duration_s, t->processes_total, t->peak_processes,
 		t->threads_total, t->peak_threads);
 	table_layout(r, long_table, markdown, &lay);
 	table_header(f, &lay);
+	shown_row = calloc(r->nprocs ? r->nprocs : 1, sizeof(*shown_row));
+	if (shown_row)
+		ng = make_groups(r, shown_row, &groups);
 	for (i = 0; i < r->nprocs; i++)
-		table_row(f, &r->procs[i], &lay);
+		if (!ng || shown_row[i])
+			table_row(f, &r->procs[i], &lay);
+	for (i = 0; i < ng; i++)
+		group_row(f, &groups[i], &lay);
 	table_total(f, r, &lay);
+	if (ng)
+		group_note(f, r, groups, ng);
+	free(groups);
+	free(shown_row);
 
 	if (r->command) {
 		report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
 		fprintf(f, "\nkernel's max RSS of one process (wait4 on the "
-			   "root): %s\n", buf);
+			   "root): %s%s\n", buf, r->kernel_maxrss >
+			   largest_peak_rss(r) ? " (above the table: it counts "
+			   "the root before exec, a copy of taskmem)" : "");
 	} else {
 		table_vmhwm(f, r);
 	}
 	if (r->cgroup.version)
 		table_cgroup(f, r);
-	if (r->lost_events)
-		fprintf(f, "WARNING: %" PRIu64 " records lost (%" PRIu64
-			   " processes not tracked): figures are incomplete; "
-			   "raise --max-procs\n",
-			r->lost_events, r->lost_procs);
+	table_warnings(f, r);
 }
 
 void report_table(FILE *f, const struct tm_report *r, bool long_table)
@@ -377,11 +673,65 @@ void report_csv(FILE *f, const struct tm_report *r)
 	fputc('\n', f);
 }
 
+void report_status_line(char *buf, size_t len, int width,
+			const struct status_figures *s)
+{
+	char rss[32], prss[32], fp[32], pfp[32], line[256];
+	int form, max = width > 1 ? width - 1 : 1;
+
+	report_human_bytes(s->rss, rss, sizeof(rss));
+	report_human_bytes(s->peak_rss, prss, sizeof(prss));
+	report_human_bytes(s->footprint, fp, sizeof(fp));
+	report_human_bytes(s->peak_footprint, pfp, sizeof(pfp));
+	/* from the fullest form to the tersest; the first that fits wins */
+	for (form = 0; form < 4; form++) {
+		switch (form) {
+		case 0:
+			snprintf(line, sizeof(line), "[%.1f s] %" PRIu64
+				 " processes, %" PRIu64 " threads; RSS %s "
+				 "(peak %s), footprint %s (peak %s)",
+				 s->elapsed_s, s->processes, s->threads, rss,
+				 prss, fp, pfp);
+			break;
+		case 1:
+			snprintf(line, sizeof(line), "[%.0fs] %" PRIu64 " proc %"
+				 PRIu64 " thr RSS %s/%s fp %s/%s",
+				 s->elapsed_s, s->processes, s->threads, rss,
+				 prss, fp, pfp);
+			break;
+		case 2:
+			snprintf(line, sizeof(line), "[%.0fs] RSS %s fp %s "
+				 "(peak %s)", s->elapsed_s, rss, fp, pfp);
+			break;
+		default:
+			snprintf(line, sizeof(line), "fp %s (peak %s)", fp,
+				 pfp);
+			break;
+		}
+		if ((int)strlen(line) <= max)
+			break;
+	}
+	snprintf(buf, len, "%.*s", max, line);
+}
+
+/* Larger current footprint first; then by pid, so the order is stable. */
+static int by_cur_footprint(const void *a, const void *b)
+{
+	const struct tm_proc *x = *(const struct tm_proc *const *)a;
+	const struct tm_proc *y = *(const struct tm_proc *const *)b;
+
+	if (x->cur_footprint != y->cur_footprint)
+		return x->cur_footprint < y->cur_footprint ? 1 : -1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
 void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 {
 	const struct tm_tree *t = &r->tree;
 	char rss[32], prss[32], fp[32], pfp[32];
-	size_t i;
+	const struct tm_proc **live;
+	uint64_t rest_rss = 0, rest_fp = 0;
+	size_t i, n = 0;
 
 	report_human_bytes(t->cur_rss, rss, sizeof(rss));
 	report_human_bytes(t->peak_rss, prss, sizeof(prss));
@@ -392,19 +742,39 @@ void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 		elapsed_s, t->cur_processes, t->cur_threads, rss, prss, fp, pfp);
 	fprintf(f, "%8s %-16s %10s %10s %10s %10s %8s\n", "PID", "COMM", "RSS",
 		"PEAK_RSS", "FOOTPRINT", "PEAK_FP", "THREADS");
-	for (i = 0; i < r->nprocs; i++) {
-		const struct tm_proc *p = &r->procs[i];
+	/* the largest now: a table of 20k rows every interval helps no one */
+	live = calloc(r->nprocs ? r->nprocs : 1, sizeof(*live));
+	for (i = 0; live && i < r->nprocs; i++)
+		if (r->procs[i].alive)
+			live[n++] = &r->procs[i];
+	if (live)
+		qsort(live, n, sizeof(*live), by_cur_footprint);
+	for (i = 0; i < n; i++) {
+		const struct tm_proc *p = live[i];
 
-		if (!p->alive)
+		if (i >= REPORT_INTERIM_TOP) {
+			rest_rss += p->cur_rss;
+			rest_fp += p->cur_footprint;
 			continue;
+		}
+		SAFE_TEXT(comm, p->comm, NULL);
 		report_human_bytes(p->cur_rss, rss, sizeof(rss));
 		report_human_bytes(p->peak_rss, prss, sizeof(prss));
 		report_human_bytes(p->cur_footprint, fp, sizeof(fp));
 		report_human_bytes(p->peak_footprint, pfp, sizeof(pfp));
 		fprintf(f, "%8" PRIu32 " %-16s %10s %10s %10s %10s %8" PRIu64
-			   "\n", p->pid, p->comm, rss, prss, fp, pfp,
+			   "\n", p->pid, comm, rss, prss, fp, pfp,
 			p->cur_threads);
 	}
+	if (n > REPORT_INTERIM_TOP) {
+		report_human_bytes(rest_rss, rss, sizeof(rss));
+		report_human_bytes(rest_fp, fp, sizeof(fp));
+		fprintf(f, "%8s %-16s %10s %10s %10s\n", "",
+			"(others)", rss, "", fp);
+		fprintf(f, "  %zu more processes, smaller now\n",
+			n - REPORT_INTERIM_TOP);
+	}
+	free(live);
 	fflush(f);
 }
 
@@ -414,7 +784,7 @@ void report_csv_string(FILE *f, const char *s)
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
-		fputc((unsigned char)*s < 0x20 ? '?' : *s, f);
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
 	}
 	fputc('"', f);
 }
@@ -449,44 +819,58 @@ static void json_u64(FILE *f, const char *key, uint64_t v, const char *sep)
 	fprintf(f, "\"%s\": %" PRIu64 "%s", key, v, sep);
 }
 
+/* The fields of table t in obj, ", " apart; alive: a process still running. */
+static void json_fields(FILE *f, const struct json_field *t, size_t n,
+			const void *obj, bool alive)
+{
+	const char *base = obj;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const void *v = base + t[i].off;
+
+		fprintf(f, "%s\"%s\": ", i ? ", " : "", t[i].key);
+		switch (t[i].kind) {
+		case JF_U32:
+			fprintf(f, "%" PRIu32, *(const uint32_t *)v);
+			break;
+		case JF_U64:
+			fprintf(f, "%" PRIu64, *(const uint64_t *)v);
+			break;
+		case JF_U64_OR_NULL:
+			if (*(const uint64_t *)v)
+				fprintf(f, "%" PRIu64, *(const uint64_t *)v);
+			else
+				fputs("null", f);
+			break;
+		case JF_STRING:
+			report_json_string(f, v);
+			break;
+		case JF_BOOL:
+			fputs(*(const bool *)v ? "true" : "false", f);
+			break;
+		case JF_EXIT:
+			if (alive)
+				fputs("null", f);
+			else
+				fprintf(f, "%d", *(const int *)v);
+			break;
+		case JF_SECONDS:
+		case JF_SECONDS_OR_NULL:
+			if (alive && t[i].kind == JF_SECONDS_OR_NULL)
+				fputs("null", f);
+			else
+				fprintf(f, "%.6f", *(const double *)v);
+			break;
+		}
+	}
+}
+
 static void json_proc(FILE *f, const struct tm_proc *p, const char *sep)
 {
 	fprintf(f, "    {");
-	json_u64(f, "pid", p->pid, ", ");
-	json_u64(f, "ppid", p->ppid, ", ");
-	fprintf(f, "\"comm\": ");
-	report_json_string(f, p->comm);
-	fprintf(f, ", ");
-	json_u64(f, "peak_rss_bytes", p->peak_rss, ", ");
-	json_u64(f, "peak_anon_bytes", p->peak_anon, ", ");
-	json_u64(f, "peak_file_bytes", p->peak_file, ", ");
-	json_u64(f, "peak_shmem_bytes", p->peak_shmem, ", ");
-	json_u64(f, "peak_vm_bytes", p->peak_vm, ", ");
-	json_u64(f, "peak_pgtables_bytes", p->peak_pgtables, ", ");
-	json_u64(f, "peak_kstack_bytes", p->peak_kstack, ", ");
-	json_u64(f, "peak_task_struct_bytes", p->peak_task_struct, ", ");
-	json_u64(f, "peak_footprint_bytes", p->peak_footprint, ", ");
-	json_u64(f, "peak_threads", p->peak_threads, ", ");
-	json_u64(f, "rss_at_tree_peak_bytes", p->rss_at_tree_peak, ", ");
-	json_u64(f, "minor_faults", p->min_flt, ", ");
-	json_u64(f, "major_faults", p->maj_flt, ", ");
-	if (p->alive)
-		fprintf(f, "\"exit_code\": null, ");
-	else
-		fprintf(f, "\"exit_code\": %d, ", p->exit_code);
-	fprintf(f, "\"alive_at_end\": %s, ", p->alive ? "true" : "false");
-	fprintf(f, "\"root\": %s, ", p->root ? "true" : "false");
-	fprintf(f, "\"attached\": %s, ", p->attached ? "true" : "false");
-	if (p->kernel_vmhwm)
-		json_u64(f, "kernel_vmhwm_bytes", p->kernel_vmhwm, ", ");
-	else
-		fprintf(f, "\"kernel_vmhwm_bytes\": null, ");
-	json_u64(f, "shared_mm_with", p->shared_mm_with, ", ");
-	fprintf(f, "\"start_s\": %.6f, ", p->start_s);
-	if (p->alive)
-		fprintf(f, "\"end_s\": null}%s\n", sep);
-	else
-		fprintf(f, "\"end_s\": %.6f}%s\n", p->end_s, sep);
+	json_fields(f, json_proc_fields, json_proc_nfields, p, p->alive);
+	fprintf(f, "}%s\n", sep);
 }
 
 /* The kept samples, as rows of numbers under named columns. */
@@ -541,13 +925,15 @@ void report_json(FILE *f, const struct tm_report *r)
 	json_u64(f, "kernel_maxrss_bytes", r->kernel_maxrss, ",\n  ");
 	json_u64(f, "lost_events", r->lost_events, ",\n  ");
 	json_u64(f, "lost_processes", r->lost_procs, ",\n  ");
+	json_u64(f, "lost_mms", r->lost_mms, ",\n  ");
+	json_u64(f, "lost_ring_records", r->lost_ring, ",\n  ");
+	json_u64(f, "lost_peak_raises", r->lost_peak_raises, ",\n  ");
+	json_u64(f, "counter_error_bytes",
+		 r->counter_error_pages * r->page_size, ",\n  ");
 	json_u64(f, "page_size", r->page_size, ",\n");
 	fprintf(f, "  \"kernel_objects\": {");
-	json_u64(f, "kstack_bytes", r->ksize.kstack, ", ");
-	json_u64(f, "task_struct_bytes", r->ksize.task_struct, ", ");
-	json_u64(f, "process_bytes", r->ksize.proc, ", ");
-	json_u64(f, "mm_struct_bytes", r->ksize.mm, ", ");
-	json_u64(f, "vma_bytes", r->ksize.vma, "},\n");
+	json_fields(f, json_kobj_fields, json_kobj_nfields, &r->ksize, false);
+	fprintf(f, "},\n");
 	if (r->cgroup.version) {
 		fprintf(f, "  \"cgroup\": {\"version\": %d, ", r->cgroup.version);
 		json_u64(f, "peak_usage_bytes", r->cgroup.usage,
@@ -556,21 +942,8 @@ void report_json(FILE *f, const struct tm_report *r)
 			json_u64(f, "peak_kmem_bytes", r->cgroup.kmem, "},\n");
 	}
 	fprintf(f, "  \"tree\": {");
-	json_u64(f, "peak_rss_bytes", t->peak_rss, ", ");
-	json_u64(f, "peak_anon_bytes", t->peak_anon, ", ");
-	json_u64(f, "peak_file_bytes", t->peak_file, ", ");
-	json_u64(f, "peak_shmem_bytes", t->peak_shmem, ", ");
-	json_u64(f, "peak_vm_bytes", t->peak_vm, ", ");
-	json_u64(f, "peak_pgtables_bytes", t->peak_pgtables, ", ");
-	json_u64(f, "peak_kstack_bytes", t->peak_kstack, ", ");
-	json_u64(f, "peak_task_struct_bytes", t->peak_task_struct, ", ");
-	json_u64(f, "peak_footprint_bytes", t->peak_footprint, ", ");
-	json_u64(f, "peak_threads", t->peak_threads, ", ");
-	json_u64(f, "peak_processes", t->peak_processes, ", ");
-	json_u64(f, "processes_total", t->processes_total, ", ");
-	json_u64(f, "threads_total", t->threads_total, ", ");
-	json_u64(f, "minor_faults", t->minor_faults, ", ");
-	json_u64(f, "major_faults", t->major_faults, "},\n");
+	json_fields(f, json_tree_fields, json_tree_nfields, t, false);
+	fprintf(f, "},\n");
 	if (r->timeline)
 		json_timeline(f, r);
 	fprintf(f, "  \"processes\": [\n");
@@ -595,8 +968,26 @@ int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
 	case TM_FORMAT_TABLE:
 		report_table(f, r, long_table);
 		break;
+	case TM_FORMAT_SVG:
+		if (!r->timeline)
+			return -EINVAL;
+		plot_timeline(f, r, r->timeline);
+		break;
 	}
 	if (fflush(f) || ferror(f))
 		return -EIO;
 	return 0;
+}
+
+int report_save(struct output *o, const struct tm_report *r,
+		enum tm_format fmt, bool long_table)
+{
+	int err = report_write(o->f, r, fmt, long_table);
+
+	/* a write error is output_commit()'s to tell exactly (ENOSPC) */
+	if (err && err != -EIO) {
+		output_abort(o);
+		return err;
+	}
+	return output_commit(o);
 }

@@ -18,15 +18,32 @@
 #include "taskmem.skel.h"
 #include "common/errors.h"
 #include "model/kobj.h"
+#include "trace/features.h"
 #include "trace/procfs.h"
 #include "common/text.h"
 #include "trace/session.h"
 
-#define RINGBUF_BYTES (4U << 20)
+/*
+ * The exit records' ring buffer holds what exits between two drains (at
+ * most 200 ms apart, sooner when half full): room for a quarter of
+ * --max-procs records, at least 1024 (4 MiB at the default 65536).
+ */
+static __u32 ringbuf_bytes(unsigned long max_procs)
+{
+	unsigned long want = (max_procs / 4 > 1024 ? max_procs / 4 : 1024) *
+			     (sizeof(struct proc_info) + 8);
+	__u32 size = 4096;
+
+	while (size < want && size < (1U << 30))
+		size <<= 1;
+	return size;
+}
+
 /* THREAD_SIZE on x86_64 without KASAN; BPF reads the real one per task */
 #define KSTACK_DEFAULT (16U << 10)
 
 static bool verbose;
+static struct tm_features features;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -57,7 +74,7 @@ int tracer_check_environment(void)
 		       "taskmem needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		return -ENOENT;
 	}
-	return 0;
+	return features_probe(&features);
 }
 
 /*
@@ -91,9 +108,92 @@ static void kobj_configure(struct kobj_sizes *out)
 	kobj_sizes_from(size, KSTACK_DEFAULT, out);
 }
 
+/*
+ * Test hook: TASKMEM_NR_CPUS=N (1 to 4096) loads the programs as if the
+ * machine had N possible CPUs, to show that program size and load time do
+ * not grow with the CPU count. CPUs that do not exist are never read.
+ */
+static int possible_cpus(void)
+{
+	const char *force = getenv("TASKMEM_NR_CPUS");
+	char *end;
+	long n;
+
+	if (!force)
+		return libbpf_num_possible_cpus();
+	errno = 0;
+	n = strtol(force, &end, 10);
+	if (errno || end == force || *end || n < 1 || n > TM_MAX_CPUS) {
+		tm_err("cannot use TASKMEM_NR_CPUS '%s': give a whole number "
+		       "from 1 to %d", force, TM_MAX_CPUS);
+		return -EINVAL;
+	}
+	return (int)n;
+}
+
+/*
+ * Test hook: TASKMEM_LOAD_STATS=1 prints what loading cost: wall time and
+ * the instructions the verifier walked, in all and per program.
+ */
+static void print_load_stats(const struct taskmem_bpf *skel, int ncpus,
+			     double ms)
+{
+	struct bpf_program *prog;
+	__u64 total = 0;
+	char per[512] = "";
+	size_t len = 0;
+
+	if (!getenv("TASKMEM_LOAD_STATS"))
+		return;
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 info_len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &info_len))
+			continue;
+		total += info.verified_insns;
+		if (len < sizeof(per))
+			len += snprintf(per + len, sizeof(per) - len, " %s=%u",
+					bpf_program__name(prog),
+					info.verified_insns);
+	}
+	fprintf(stderr, "taskmem: load stats: nr_cpus=%d load_ms=%.1f "
+			"verified_insns=%llu%s\n",
+		ncpus, ms, (unsigned long long)total, per);
+}
+
+/*
+ * Learn where each CPU's per-CPU data lives, once, before anything is
+ * attached (calibrate_cpus in mm_read.bpf.h). Without every possible CPU,
+ * counters are the kernel's approximate ones, and the report says by how
+ * much they can be off.
+ */
+static void calibrate(struct tracer *t, int ncpus)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	struct taskmem_bpf *skel = t->skel;
+	int real = libbpf_num_possible_cpus();
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.calibrate_cpus),
+				     &opts);
+	(void)ncpus;
+	if (err || (int)skel->bss->cpus_ready < real) {
+		skel->bss->cpus_ready = 0;
+		/*
+		 * percpu_counter_batch is max(32, 2 * CPUs); each CPU can hold
+		 * one less than that, per counter
+		 */
+		t->report.counter_error_pages =
+			(uint64_t)real * ((real * 2 > 32 ? real * 2 : 32) - 1);
+	}
+}
+
 int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 {
 	struct taskmem_bpf *skel;
+	uint64_t t0;
 	int err, ncpus;
 
 	verbose = verb;
@@ -105,7 +205,9 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 		return err;
 	}
 	t->skel = skel;
-	ncpus = libbpf_num_possible_cpus();
+	ncpus = possible_cpus();
+	if (ncpus == -EINVAL)
+		return -EINVAL;
 	if (ncpus < 0) {
 		tm_err("cannot count possible CPUs: %s", strerror(-ncpus));
 		return ncpus;
@@ -118,16 +220,21 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
 	bpf_map__set_max_entries(skel->maps.mms, o->max_procs);
 	bpf_map__set_max_entries(skel->maps.targets, TM_MAX_TARGETS);
-	bpf_map__set_max_entries(skel->maps.exits, RINGBUF_BYTES);
+	bpf_map__set_max_entries(skel->maps.exits, ringbuf_bytes(o->max_procs));
+	bpf_program__set_autoload(skel->progs.on_mmap_unlock,
+				  features.mmap_lock_tp);
 	/* the seeding iterator runs on demand (attach.c) */
 	bpf_program__set_autoattach(skel->progs.seed_targets, false);
 
+	t0 = tracer_now_ns();
 	err = taskmem_bpf__load(skel);
 	if (err) {
 		tm_err("cannot load BPF programs: %s%s", strerror(-err),
 		       verbose ? "" : " (run with -v for the verifier's log)");
 		return err;
 	}
+	print_load_stats(skel, ncpus, (tracer_now_ns() - t0) / 1e6);
+	calibrate(t, ncpus);
 	err = taskmem_bpf__attach(skel);
 	if (err) {
 		tm_err("cannot attach BPF programs: %s", strerror(-err));
@@ -185,36 +292,100 @@ int tracer_setup_events(struct tracer *t)
 	return 0;
 }
 
-int tracer_collect_live(struct tracer *t, struct tm_report *r)
+/* Elements read per bpf_map_lookup_batch() call. */
+#define BATCH 4096
+
+typedef int (*elem_fn)(void *ctx, const void *value);
+
+/*
+ * every element of the hash map fd (keys of ksize <= 8 bytes, values of
+ * vsize) to each: in batches, a syscall per BATCH elements, so that an
+ * interval with 20k processes costs milliseconds; one by one where the
+ * kernel cannot batch. 0, or what each or the kernel returned.
+ */
+static int read_map(int fd, size_t ksize, size_t vsize, elem_fn each,
+		    void *ctx)
 {
-	int pfd = bpf_map__fd(t->skel->maps.procs);
-	int mfd = bpf_map__fd(t->skel->maps.mms);
-	__u32 pid, *prev = NULL;
-	__u64 mm, *mprev = NULL;
-	struct proc_info pi;
-	struct mm_state m;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	char *keys = malloc(BATCH * ksize), *vals = malloc(BATCH * vsize);
+	__u64 token = 0, prev = 0, key = 0;
+	bool first = true, done = false;
+	__u32 n, i;
+	int err = 0;
+
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!done && !err) {
+		n = BATCH;
+		if (bpf_map_lookup_batch(fd, first ? NULL : &token, &token,
+					 keys, vals, &n, &opts)) {
+			err = -errno;
+			if (err != -ENOENT)
+				break;
+			/* the last batch: n elements, then no more */
+			err = 0;
+			done = true;
+		}
+		first = false;
+		for (i = 0; i < n && !err; i++)
+			err = each(ctx, vals + (size_t)i * vsize);
+	}
+	if (err != -EINVAL && err != -EOPNOTSUPP &&
+	    err != -524 /* the kernel's ENOTSUPP */)
+		goto out;
+	err = 0;
+	first = true;
+	while (!err && !bpf_map_get_next_key(fd, first ? NULL : &prev, &key)) {
+		prev = key;
+		first = false;
+		if (!bpf_map_lookup_elem(fd, &key, vals))
+			err = each(ctx, vals);
+	}
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+struct collect {
+	struct tm_report *r;
+	bool faults;
+};
+
+static int collect_proc(void *ctx, const void *value)
+{
+	const struct collect *c = ctx;
+	struct proc_info pi = *(const struct proc_info *)value;
 	uint64_t minflt, majflt;
 
-	while (!bpf_map_get_next_key(pfd, prev, &pid)) {
-		prev = &pid;
-		if (bpf_map_lookup_elem(pfd, &pid, &pi))
-			continue;
-		/* the kernel's sums cover threads that have not exited */
-		if (!procfs_faults(pi.pid, &minflt, &majflt)) {
-			pi.min_flt = minflt;
-			pi.maj_flt = majflt;
-		}
-		if (model_add_proc(r, &pi))
-			return -ENOMEM;
+	/* the kernel's sums cover threads that have not exited */
+	if (c->faults && !procfs_faults(pi.pid, &minflt, &majflt)) {
+		pi.min_flt = minflt;
+		pi.maj_flt = majflt;
 	}
-	while (!bpf_map_get_next_key(mfd, mprev, &mm)) {
-		mprev = &mm;
-		if (bpf_map_lookup_elem(mfd, &mm, &m))
-			continue;
-		if (model_add_mm(r, &m))
-			return -ENOMEM;
-	}
-	return 0;
+	return model_add_proc(c->r, &pi) ? -ENOMEM : 0;
+}
+
+static int collect_mm(void *ctx, const void *value)
+{
+	const struct collect *c = ctx;
+
+	return model_add_mm(c->r, value) ? -ENOMEM : 0;
+}
+
+int tracer_collect_live(struct tracer *t, struct tm_report *r, bool faults)
+{
+	struct collect c = { .r = r, .faults = faults };
+	int err;
+
+	err = read_map(bpf_map__fd(t->skel->maps.procs), sizeof(__u32),
+		       sizeof(struct proc_info), collect_proc, &c);
+	if (!err)
+		err = read_map(bpf_map__fd(t->skel->maps.mms), sizeof(__u64),
+			       sizeof(struct mm_state), collect_mm, &c);
+	return err;
 }
 
 void tracer_kobj_sizes(struct tracer *t, struct kobj_sizes *out)
@@ -307,10 +478,6 @@ void tracer_sample(struct tracer *t, double t_s, struct tl_sample *s,
 
 void tracer_close(struct tracer *t)
 {
-	output_abort(&t->out);
-	recorder_close(&t->rec);
-	cgroup_destroy(&t->cg);
-	launch_close(&t->child);
 	ring_buffer__free(t->rb);
 	taskmem_bpf__destroy(t->skel);
 	if (t->epfd >= 0)

@@ -311,11 +311,14 @@ static void test_missing_dashdash(void **state)
 	char *bare[] = { "ls", NULL };
 	char *after_opt[] = { "-v", "ls", "-l", NULL };
 	char *dash[] = { "-", NULL };
+	/* "--" as -o's value is a file name: it does not end the options */
+	char *value[] = { "-o", "--", "ls", NULL };
 
 	(void)state;
 	expect_error(bare, "'ls'");
 	expect_error(after_opt, "'ls'");
 	expect_error(dash, "'-'");
+	expect_error(value, "'ls'");
 }
 
 static void test_empty_command(void **state)
@@ -395,6 +398,28 @@ static void test_too_many_pids(void **state)
 }
 
 /* -d and -i: seconds; -d only with -p. */
+/* #18: --per-process=K, the K largest processes in each sample. */
+static void test_per_process_top(void **state)
+{
+	char *all[] = { "--timeline", "t.csv", "--per-process", "--", "ls", NULL };
+	char *top[] = { "--timeline=t.csv", "--per-process=5", "--", "ls", NULL };
+	char *zero[] = { "--timeline", "t", "--per-process=0", "--", "ls", NULL };
+	char *junk[] = { "--timeline", "t", "--per-process=5x", "--", "ls", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(all, &p);
+	expect_cmd_ls(&p);
+	assert_true(p.o.per_process);
+	assert_int_equal(p.o.per_process_top, 0);
+	parse(top, &p);
+	expect_cmd_ls(&p);
+	assert_true(p.o.per_process);
+	assert_int_equal(p.o.per_process_top, 5);
+	expect_error(zero, "invalid --per-process '0'");
+	expect_error(junk, "'5x'");
+}
+
 static void test_duration_interval(void **state)
 {
 	char *attach[] = { "-p", "1", "-d", "2.5", "--interval=0.25", NULL };
@@ -402,6 +427,11 @@ static void test_duration_interval(void **state)
 	char *run_duration[] = { "-d", "5", "--", "ls", NULL };
 	char *bad[] = { "-p", "1", "--duration", "0", NULL };
 	char *bad_interval[] = { "-i", "soon", "--", "ls", NULL };
+	/* #18: the bounds are named, and -i has a floor */
+	char *year[] = { "-p", "1", "-d", "31536001", NULL };
+	char *tiny[] = { "-i", "0.000001", "--", "ls", NULL };
+	char *below[] = { "-i", "0.099", "--", "ls", NULL };
+	char *floor[] = { "-i", "0.1", "--", "ls", NULL };
 	struct parsed p;
 
 	(void)state;
@@ -416,6 +446,13 @@ static void test_duration_interval(void **state)
 	expect_error(run_duration, "-d");
 	expect_error(bad, "'0'");
 	expect_error(bad_interval, "'soon'");
+	expect_error(year, "'31536001' (expected seconds > 0 and at most "
+			   "31536000, a year)");
+	expect_error(tiny, "'0.000001' (expected seconds from 0.1 to ");
+	expect_error(below, "'0.099'");
+	parse(floor, &p);
+	assert_int_equal(p.ret, 0);
+	assert_float_equal(p.o.interval_s, 0.1, 1e-12);
 }
 
 /* Command-only and -p-only options. */
@@ -429,6 +466,80 @@ static void test_mode_conflicts(void **state)
 	expect_error(both, "-p");
 	expect_error(wait_all, "--wait-all");
 	expect_error(cgroup, "--cgroup-check");
+}
+
+/* Short options combine as with any getopt tool; the last may take a value. */
+static void test_combined_short_options(void **state)
+{
+	char *flags[] = { "-qlw", "--", "ls", NULL };
+	char *with_value[] = { "-qlo", "r.txt", "-fjson", "--", "ls", NULL };
+	char *unknown[] = { "-qZ", "--", "ls", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(flags, &p);
+	expect_cmd_ls(&p);
+	assert_true(p.o.quiet && p.o.long_table && p.o.wait_all);
+	parse(with_value, &p);
+	expect_cmd_ls(&p);
+	assert_true(p.o.quiet && p.o.long_table);
+	assert_string_equal(p.o.output, "r.txt");
+	assert_int_equal(p.o.format, TM_FORMAT_JSON);
+	expect_error(unknown, "'-Z'");
+}
+
+/* Two parses in a row start afresh (getopt keeps state between calls). */
+static void test_parse_twice(void **state)
+{
+	char *first[] = { "-ql", "--", "ls", NULL };
+	char *second[] = { "-o", "x", "--", "ls", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(first, &p);
+	expect_cmd_ls(&p);
+	parse(second, &p);
+	expect_cmd_ls(&p);
+	assert_false(p.o.quiet);
+	assert_string_equal(p.o.output, "x");
+}
+
+static int parse_report(char **argv, struct report_opts *o, char *err,
+			size_t errlen)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	return cli_parse_report(argc, argv, o, err, errlen);
+}
+
+/* taskmem report: options before or after the file, "--" before a file. */
+static void test_report_options(void **state)
+{
+	char *after[] = { "r.json", "-lfcsv", "-o", "out.csv", NULL };
+	char *dashdash[] = { "-f", "svg", "--", "-odd.json", NULL };
+	char *two[] = { "a.json", "b.json", NULL };
+	char *prefix[] = { "--form=csv", "a.json", NULL };
+	char *none[] = { "-l", NULL };
+	struct report_opts o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_report(after, &o, err, sizeof(err)), 0);
+	assert_string_equal(o.file, "r.json");
+	assert_true(o.long_table);
+	assert_int_equal(o.format, TM_FORMAT_CSV);
+	assert_string_equal(o.output, "out.csv");
+	assert_int_equal(parse_report(dashdash, &o, err, sizeof(err)), 0);
+	assert_string_equal(o.file, "-odd.json");
+	assert_int_equal(o.format, TM_FORMAT_SVG);
+	assert_int_equal(parse_report(two, &o, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'b.json'"));
+	assert_int_equal(parse_report(prefix, &o, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "'--form=csv'"));
+	assert_int_equal(parse_report(none, &o, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "no report"));
 }
 
 static void test_seconds(void **state)
@@ -550,8 +661,12 @@ int main(void)
 		cmocka_unit_test(test_pids),
 		cmocka_unit_test(test_pid_limits),
 		cmocka_unit_test(test_too_many_pids),
+		cmocka_unit_test(test_per_process_top),
 		cmocka_unit_test(test_duration_interval),
 		cmocka_unit_test(test_mode_conflicts),
+		cmocka_unit_test(test_combined_short_options),
+		cmocka_unit_test(test_parse_twice),
+		cmocka_unit_test(test_report_options),
 		cmocka_unit_test(test_seconds),
 		cmocka_unit_test(test_seconds_decimal_only),
 		cmocka_unit_test(test_ulong_whole_numbers),

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include <unistd.h>
+#include "output/file.h"
 #include "output/report.h"
 
 #define PAGE 4096ULL
@@ -149,6 +151,12 @@ static int teardown(void **state)
 	model_free(&fx->r);
 	free(fx);
 	return 0;
+}
+
+static void report_csv_wrap(FILE *f, const struct tm_report *r, bool l)
+{
+	(void)l;
+	report_csv(f, r);
 }
 
 static void json_out(FILE *f, const struct tm_report *r, bool long_table)
@@ -400,6 +408,75 @@ static void expect_human(uint64_t bytes, const char *want)
 			 (unsigned long long)bytes, buf, want);
 }
 
+/* report_what(r, ...) of the command cmd. */
+static const char *what(char **cmd, int argc, char *buf, size_t len)
+{
+	struct tm_report r = { .command = cmd, .command_argc = argc };
+
+	report_what(&r, buf, len);
+	return buf;
+}
+
+/* #18: the command can be pasted back into a shell. */
+static void test_what_quotes(void **state)
+{
+	char *plain[] = { "/usr/bin/make", "-j2", "CC=gcc", "a,b:c@d%e+f" };
+	char *python[] = { "python3", "-c", "import time; x=[0]*9", "" };
+	char *quote[] = { "echo", "it's", "a\\b", "$HOME", "*" };
+	char *ctrl[] = { "printf", "a\tb\nc'd\\" };
+	int pids[] = { 4242, 4243 };
+	struct tm_report att = { .targets = pids, .ntargets = 2 };
+	char buf[256], small[12];
+
+	(void)state;
+	assert_string_equal(what(plain, 4, buf, sizeof(buf)),
+			    "/usr/bin/make -j2 CC=gcc a,b:c@d%e+f");
+	assert_string_equal(what(python, 4, buf, sizeof(buf)),
+			    "python3 -c 'import time; x=[0]*9' ''");
+	assert_string_equal(what(quote, 5, buf, sizeof(buf)),
+			    "echo 'it'\\''s' 'a\\b' '$HOME' '*'");
+	assert_string_equal(what(ctrl, 2, buf, sizeof(buf)),
+			    "printf $'a\\tb\\nc\\'d\\\\'");
+	/* cut to the buffer, still terminated */
+	assert_string_equal(what(python, 4, small, sizeof(small)),
+			    "python3 -c ");
+	report_what(&att, buf, sizeof(buf));
+	assert_string_equal(buf, "attached to pid 4242,4243");
+}
+
+/* #18: the status line fits the terminal, whatever its width. */
+static void test_status_line_fits(void **state)
+{
+	static const int widths[] = { 200, 104, 103, 80, 60, 49, 30, 10, 1, 0 };
+	const struct status_figures s = {
+		.elapsed_s = 12.34, .processes = 2000, .threads = 2001,
+		.rss = 17 * MIB + 676 * 1024, .peak_rss = 17 * MIB + 676 * 1024,
+		.footprint = 68 * MIB + 850 * 1024,
+		.peak_footprint = 68 * MIB + 850 * 1024,
+	};
+	char buf[256];
+	size_t i;
+
+	(void)state;
+	report_status_line(buf, sizeof(buf), 200, &s);
+	assert_string_equal(buf, "[12.3 s] 2000 processes, 2001 threads; RSS "
+				 "17.66 MiB (peak 17.66 MiB), footprint "
+				 "68.83 MiB (peak 68.83 MiB)");
+	report_status_line(buf, sizeof(buf), 80, &s);
+	assert_string_equal(buf, "[12s] 2000 proc 2001 thr RSS 17.66 MiB/"
+				 "17.66 MiB fp 68.83 MiB/68.83 MiB");
+	report_status_line(buf, sizeof(buf), 60, &s);
+	assert_string_equal(buf, "[12s] RSS 17.66 MiB fp 68.83 MiB (peak "
+				 "68.83 MiB)");
+	report_status_line(buf, sizeof(buf), 30, &s);
+	assert_string_equal(buf, "fp 68.83 MiB (peak 68.83 MiB)");
+	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		report_status_line(buf, sizeof(buf), widths[i], &s);
+		assert_true((int)strlen(buf) <= (widths[i] > 1 ? widths[i] - 1 : 1));
+		assert_true(strlen(buf) > 0);
+	}
+}
+
 static void test_human_bytes(void **state)
 {
 	(void)state;
@@ -571,6 +648,42 @@ static void test_json_comm_escaped(void **state)
 }
 
 /*
+ * A process that named itself with escape sequences (prctl PR_SET_NAME),
+ * or a saved report that says so: no control byte reaches a terminal or a
+ * text file, and an argument cannot start a line of its own.
+ */
+static void test_text_controls_escaped(void **state)
+{
+	static void (*const forms[])(FILE *, const struct tm_report *, bool) = {
+		report_table, report_markdown,
+	};
+	struct fixture *fx = *state;
+	size_t i;
+
+	strcpy(fx->r.procs[2].comm, "\x1b[31mred|x\n");
+	for (i = 0; i < 2; i++) {
+		render(fx, forms[i], true);
+		assert_null(strchr(fx->out, '\x1b'));
+		assert_null(strchr(fx->out, '\x01'));
+		assert_non_null(strstr(fx->out, i ? "\\e[31mred\\|x\\n" :
+						    "\\e[31mred|x\\n"));
+		/* the command's \x01, quoted for a shell */
+		assert_non_null(strstr(fx->out, "$'a\"b\\\\c\\x01'"));
+	}
+	fx->r.procs[0].attached = true;
+	fx->r.procs[0].kernel_vmhwm = MIB;
+	strcpy(fx->r.procs[0].comm, "\x1b]0;title\x07");
+	fx->r.command = NULL;
+	fx->r.stop_reason = "x\ny";
+	render(fx, report_table, false);
+	assert_null(strchr(fx->out, '\x1b'));
+	assert_null(strchr(fx->out, '\x07'));
+	assert_non_null(strstr(fx->out, "stopped: x\\ny"));
+	render(fx, report_csv_wrap, false);
+	assert_null(strchr(fx->out, '\x1b'));
+}
+
+/*
  * The kernel cuts comm at 15 bytes, in the middle of a UTF-8 character
  * for a program named "éééééééé": the JSON must still be UTF-8.
  */
@@ -664,11 +777,26 @@ static void test_table_header(void **state)
 	struct fixture *fx = *state;
 	const char *out = render(fx, report_table, false);
 
-	line_starting(fx, out, "taskmem: sh -c a\"b\\c");
+	/* quoted as a shell needs it: the control character as an escape */
+	line_starting(fx, out, "taskmem: sh -c $'a\"b\\\\c\\x01'");
 	expect_contains(out, "\n  exit 0, 1.500 s, 3 processes (3 at once), "
 			     "3 threads (3 at once)\n");
 	expect_contains(out, "max RSS");
 	expect_contains(strstr(out, "max RSS"), ": 64.00 MiB\n");
+}
+
+/* #18: a kernel max RSS above every row's peak says why. */
+static void test_table_maxrss_note(void **state)
+{
+	struct fixture *fx = *state;
+	const char *out;
+
+	out = render(fx, report_table, false);
+	assert_null(strstr(out, "above the table"));
+	fx->r.kernel_maxrss = 300 * MIB;
+	out = render(fx, report_table, false);
+	expect_contains(out, ": 300.0 MiB (above the table: it counts the "
+			     "root before exec, a copy of taskmem)\n");
 }
 
 static void test_table_attached(void **state)
@@ -838,10 +966,30 @@ static void test_table_warning(void **state)
 
 	fx->r.lost_events = 5;
 	fx->r.lost_procs = 2;
+	fx->r.lost_mms = 1;
+	fx->r.lost_ring = 2;
 	out = render(fx, report_table, false);
 	expect_contains(line_starting(fx, out, "WARNING: "),
-			"5 records lost (2 processes not tracked)");
+			"2 processes and 1 mms not tracked (maps full)");
 	expect_contains(fx->line, "--max-procs");
+	/* a full ring buffer is not a reason to raise --max-procs */
+	expect_contains(out, "WARNING: 2 exit records lost (the ring buffer "
+			     "was full)");
+	assert_null(strstr(strstr(out, "exit records lost"), "--max-procs"));
+	assert_null(strstr(out, "out of memory"));
+	assert_null(strstr(out, "approximate"));
+
+	fx->r.lost_events = 3;
+	fx->r.lost_procs = 0;
+	fx->r.lost_mms = 0;
+	fx->r.lost_ring = 0;
+	fx->r.lost_peak_raises = 4;
+	fx->r.counter_error_pages = 62;
+	out = render(fx, report_table, false);
+	expect_contains(out, "WARNING: 3 records lost (out of memory in taskmem)");
+	expect_contains(out, "WARNING: 4 peak updates given up");
+	expect_contains(out, "approximate counters, each off by up to 248.0 KiB");
+	assert_null(strstr(out, "--max-procs"));
 }
 
 static void test_table_cgroup(void **state)
@@ -886,6 +1034,126 @@ static void test_interim(void **state)
 	assert_null(strstr(out, "     101 "));
 }
 
+/* #18: an interval table shows the 15 largest now, then the rest summed. */
+static void test_interim_largest(void **state)
+{
+	struct tm_proc procs[40];
+	struct tm_report r;
+	char *out = NULL, pid[16];
+	const char *at, *prev = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(procs, 0, sizeof(procs));
+	for (i = 0; i < 40; i++) {
+		procs[i].pid = 1000 + i;
+		/* not in footprint order: the table sorts */
+		procs[i].cur_footprint = ((i * 7) % 40 + 1) * MIB;
+		procs[i].cur_rss = MIB;
+		procs[i].alive = true;
+		strcpy(procs[i].comm, "w");
+	}
+	r.procs = procs;
+	r.nprocs = 40;
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	report_interim(f, &r, 1.0);
+	assert_int_equal(fclose(f), 0);
+	/* footprints 40 MiB down to 26 MiB, in that order; 25 MiB not shown */
+	for (i = 40; i >= 26; i--) {
+		size_t k = 0;
+
+		while (((k * 7) % 40 + 1) != i)
+			k++;
+		snprintf(pid, sizeof(pid), "\n    %zu w ", 1000 + k);
+		at = strstr(out, pid);
+		assert_non_null(at);
+		assert_true(!prev || at > prev);
+		prev = at;
+	}
+	/* 15 rows of processes, no more */
+	for (i = 0, at = out; (at = strstr(at, "\n    10")); i++)
+		at++;
+	assert_int_equal(i, 15);
+	/* 25 others: 25 MiB of RSS, 1 + ... + 25 = 325 MiB of footprint */
+	assert_non_null(strstr(out, "(others)          25.00 MiB             "
+				    "325.0 MiB\n  25 more processes, smaller "
+				    "now\n"));
+	free(out);
+}
+
+/* Rows of out that start with a pid (process rows). */
+static int process_rows(const char *out)
+{
+	int n = 0;
+
+	for (; (out = strchr(out, '\n')); out++)
+		n += out[1] == ' ' && strspn(out + 1, " ") < 8 &&
+		     out[1 + strspn(out + 1, " ")] >= '1' &&
+		     out[1 + strspn(out + 1, " ")] <= '9';
+	return n;
+}
+
+/*
+ * #18: 40 processes: 10 "big" of 10..19 MiB, 29 "sleep" of 1 MiB (one
+ * still running) and a "cc" of 2 MiB. The table shows the 15 largest and
+ * a row per command for the rest; --all-processes and JSON keep all.
+ */
+static void test_table_groups(void **state)
+{
+	struct tm_proc procs[40];
+	struct tm_report r;
+	char *out = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(procs, 0, sizeof(procs));
+	for (i = 0; i < 40; i++) {
+		procs[i].pid = 2000 + i;
+		procs[i].ppid = 2000;
+		strcpy(procs[i].comm, i < 10 ? "big" : i < 39 ? "sleep" : "cc");
+		procs[i].peak_footprint = i < 10 ? (10 + i) * MIB :
+					  i < 39 ? MIB : 2 * MIB;
+		procs[i].peak_rss = procs[i].peak_footprint / 2;
+		procs[i].rss_at_tree_peak = i % 2 ? 0 : 4096;
+		procs[i].peak_threads = 1;
+		procs[i].alive = i == 20;
+	}
+	r.procs = procs;
+	r.nprocs = 40;
+	r.command = command;
+	r.command_argc = 1;
+	for (i = 0; i < 2; i++) {
+		free(out);
+		out = NULL;
+		f = open_memstream(&out, &len);
+		assert_non_null(f);
+		report_table(f, &r, false);
+		assert_int_equal(fclose(f), 0);
+		if (i)
+			break;
+		/* the 10 big ones, then cc and 4 sleeps: 15 rows */
+		assert_int_equal(process_rows(out), 15);
+		assert_non_null(strstr(out, "\n    2009 "));
+		assert_non_null(strstr(out, "\n    2039 "));
+		/* 25 sleeps left: 25 MiB summed, 13 of them with 4 KiB at
+		 * the peak, one running: exit codes differ */
+		assert_non_null(strstr(out, "\n                  sleep \u00d725 "
+					    "        25.00 MiB  12.50 MiB "));
+		assert_non_null(strstr(out, "  52.00 KiB   mixed\n"));
+		assert_non_null(strstr(out, "\n25 of 40 processes grouped by "
+					    "command"));
+		r.all_processes = true;
+	}
+	assert_int_equal(process_rows(out), 40);
+	assert_null(strstr(out, "\u00d7"));
+	free(out);
+}
+
 static void test_write_formats(void **state)
 {
 	struct fixture *fx = *state;
@@ -914,14 +1182,49 @@ static void test_write_error(void **state)
 	fclose(f);
 }
 
+/* report_save: a written report is moved into place, a failed one dropped. */
+static void test_save(void **state)
+{
+	struct fixture *fx = *state;
+	char dir[] = "/tmp/taskmem-save.XXXXXX", path[64];
+	struct output o;
+	char *text;
+	size_t len = 0;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.csv", dir);
+	assert_int_equal(output_open(&o, path, NULL, NULL), 0);
+	assert_int_equal(report_save(&o, &fx->r, TM_FORMAT_CSV, false), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	text = NULL;
+	assert_true(getdelim(&text, &len, '\0', f) > 0);
+	fclose(f);
+	assert_int_equal(strncmp(text, "pid,ppid,comm,", 14), 0);
+	free(text);
+	assert_int_equal(unlink(path), 0);
+	/* no timeline to draw: nothing is left behind */
+	assert_null(fx->r.timeline);
+	assert_int_equal(output_open(&o, path, NULL, NULL), 0);
+	assert_int_equal(report_save(&o, &fx->r, TM_FORMAT_SVG, false),
+			 -EINVAL);
+	assert_null(o.f);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_what_quotes),
+		cmocka_unit_test(test_status_line_fits),
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_human_bytes_rounding),
 		cmocka_unit_test(test_human_bytes_truncates),
+		TEST(test_save),
 		TEST(test_json_top_level),
 		TEST(test_json_kernel_objects),
 		TEST(test_json_command_escaped),
@@ -937,6 +1240,7 @@ int main(void)
 		TEST(test_json_cgroup_v1_kmem),
 		TEST(test_json_attached),
 		TEST(test_table_header),
+		TEST(test_table_maxrss_note),
 		TEST(test_table_attached),
 		TEST(test_table_columns),
 		TEST(test_table_total),
@@ -949,8 +1253,11 @@ int main(void)
 		TEST(test_table_warning),
 		TEST(test_table_cgroup),
 		TEST(test_interim),
+		cmocka_unit_test(test_interim_largest),
+		cmocka_unit_test(test_table_groups),
 		TEST(test_write_formats),
 		TEST(test_write_error),
+		TEST(test_text_controls_escaped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
