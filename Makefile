@@ -176,11 +176,12 @@ bench-runtimes: all
 	$(Q)bash tools/runtimes/build.sh
 	$(Q)mkdir -p $(OUT)/bench docs/results
 	$(OUT)/taskmem bench --plan tools/runtimes/plan.tsv --tasks $(BENCH_TASKS) \
-		--runs $(BENCH_RUNS) --sleep $(BENCH_SLEEP) --timeout 180 \
+		--runs $(BENCH_RUNS) --sleep $(BENCH_SLEEP) --timeout 300 \
 		--raise-limits -l -f markdown -o $(OUT)/bench/runtimes.md \
 		--plot docs/results
 	$(Q)bash tools/runtimes/results.sh $(OUT)/bench/runtimes.md \
-		$(OUT)/runtimes/status.tsv docs/results docs/results/runtimes.md
+		$(OUT)/runtimes/status.tsv docs/results docs/results/runtimes.md \
+		$(BENCH_RUNS) $(BENCH_SLEEP)
 
 # The two set-up commands of the README: each installs what is missing first.
 deps:
