@@ -80,7 +80,7 @@ case_user_maxrss() {
 		int $((as_user - plain)) "" $((3 * M / 4))
 	run note trace -q --user nobody -- /bin/true
 	contains "--user nobody: the table says why the kernel's figure is higher" \
-		"$(grep "kernel's max RSS" "$tmp/note.err")" "a copy of taskmem"
+		"$(grep -A1 "kernel's max RSS" "$tmp/note.err")" "a copy of taskmem"
 }
 
 # The live status line fits the terminal (a pty of 40, 60, 80, 200 columns):
@@ -166,6 +166,9 @@ case_groups() {
 		"sleep ×17 "
 	contains "groups: the note" "$(cat "$tmp/groups-table.out")" \
 		"18 of 33 processes grouped by command"
+	expect_range "groups: widest table line (the default fits 100 columns)" int \
+		"$(grep -E '^ +([0-9]+ +[0-9]+|TOTAL) ' "$tmp/groups-table.out" |
+			awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')" 80 100
 	run groups-all report --all-processes "$tmp/groups.json"
 	equals "groups: --all-processes rows" \
 		"$(grep -cE '^ +[0-9]+ +[0-9]+ ' "$tmp/groups-all.out")" 33

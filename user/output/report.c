@@ -196,6 +196,14 @@ static void shared_note(const struct tm_proc *p, char *buf, size_t len)
 	snprintf(buf, len, "(mm of %" PRIu32 ")", p->shared_mm_with);
 }
 
+/*
+ * The default table fits 100 columns: pids have 7 digits at most
+ * (PID_MAX_LIMIT), sizes 9 characters ("999.9 MiB"), counts widen their
+ * column only when they need to.
+ */
+#define PID_WIDTH 7
+#define BYTES_WIDTH 9
+
 static void table_layout(const struct tm_report *r, bool long_table,
 			 bool markdown, struct layout *lay)
 {
@@ -207,7 +215,7 @@ static void table_layout(const struct tm_report *r, bool long_table,
 	for (i = 0; i < NR_COLUMNS; i++) {
 		int title = (int)strlen(columns[i].title);
 
-		lay->w[i] = columns[i].kind == COL_BYTES ? 10 : 8;
+		lay->w[i] = columns[i].kind == COL_BYTES ? BYTES_WIDTH : 7;
 		if (title > lay->w[i])
 			lay->w[i] = title;
 	}
@@ -257,8 +265,8 @@ static void table_header(FILE *f, const struct layout *lay)
 {
 	size_t i;
 
-	put(f, lay, true, 8, "PID");
-	put(f, lay, false, 8, "PPID");
+	put(f, lay, true, PID_WIDTH, "PID");
+	put(f, lay, false, PID_WIDTH, "PPID");
 	put(f, lay, false, -16, "COMM");
 	for (i = 0; i < NR_COLUMNS; i++)
 		if (shown(lay, i))
@@ -291,9 +299,9 @@ static void table_row(FILE *f, const struct tm_proc *p,
 	size_t i;
 
 	snprintf(buf, sizeof(buf), "%" PRIu32, p->pid);
-	put(f, lay, true, 8, buf);
+	put(f, lay, true, PID_WIDTH, buf);
 	snprintf(buf, sizeof(buf), "%" PRIu32, p->ppid);
-	put(f, lay, false, 8, buf);
+	put(f, lay, false, PID_WIDTH, buf);
 	put_safe(f, lay, p->comm);
 	/* a process on another's mm: that memory is in the owner's row */
 	shared_note(p, note, sizeof(note));
@@ -320,8 +328,8 @@ static void table_total(FILE *f, const struct tm_report *r,
 	char buf[16] = "-";
 	size_t i;
 
-	put(f, lay, true, 8, "TOTAL");
-	put(f, lay, false, 8, "");
+	put(f, lay, true, PID_WIDTH, "TOTAL");
+	put(f, lay, false, PID_WIDTH, "");
 	put(f, lay, false, -16, "(simultaneous)");
 	for (i = 0; i < NR_COLUMNS; i++)
 		if (shown(lay, i))
@@ -535,8 +543,8 @@ static void group_row(FILE *f, const struct group *g, const struct layout *lay)
 	char comm[4 * TASK_COMM_LEN], cell[4 * TASK_COMM_LEN + 32], buf[32];
 	size_t i;
 
-	put(f, lay, true, 8, "");
-	put(f, lay, false, 8, "");
+	put(f, lay, true, PID_WIDTH, "");
+	put(f, lay, false, PID_WIDTH, "");
 	utf8_printable(g->comm, lay->markdown ? "|" : NULL, comm, sizeof(comm));
 	/* "×" is two bytes and one column: pad by hand */
 	snprintf(cell, sizeof(cell), "%s \u00d7%zu", comm, g->count);
@@ -622,7 +630,7 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 		report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
 		fprintf(f, "\nkernel's max RSS of one process (wait4 on the "
 			   "root): %s%s\n", buf, r->kernel_maxrss >
-			   largest_peak_rss(r) ? " (above the table: it counts "
+			   largest_peak_rss(r) ? "\n  (above the table: it counts "
 			   "the root before exec, a copy of taskmem)" : "");
 	} else {
 		table_vmhwm(f, r);

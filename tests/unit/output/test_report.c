@@ -291,15 +291,15 @@ static const char *line_starting(struct fixture *fx, const char *text,
 	return copy_line(text, prefix, fx->line, sizeof(fx->line));
 }
 
-#define HEADER "     PID "	/* the start of the table's header line */
+#define HEADER "    PID "	/* the start of the table's header line */
 
-/* The table row of pid (rows start with the pid in 8 columns). */
+/* The table row of pid (rows start with the pid in 7 columns). */
 static const char *table_row(struct fixture *fx, const char *text,
 			     uint32_t pid)
 {
 	char prefix[16];
 
-	snprintf(prefix, sizeof(prefix), "%8u ", pid);
+	snprintf(prefix, sizeof(prefix), "%7u ", pid);
 	return line_starting(fx, text, prefix);
 }
 
@@ -795,7 +795,7 @@ static void test_table_maxrss_note(void **state)
 	assert_null(strstr(out, "above the table"));
 	fx->r.kernel_maxrss = 300 * MIB;
 	out = render(fx, report_table, false);
-	expect_contains(out, ": 300.0 MiB (above the table: it counts the "
+	expect_contains(out, ": 300.0 MiB\n  (above the table: it counts the "
 			     "root before exec, a copy of taskmem)\n");
 }
 
@@ -809,7 +809,7 @@ static void test_table_attached(void **state)
 	assert_string_equal(line_starting(fx, out, "taskmem: "),
 			    "taskmem: attached to pid 100,102");
 	expect_contains(out, "\n  stopped: duration, 1.500 s, ");
-	expect_cell(fx, out, line_starting(fx, out, "   TOTAL "), "EXIT", "-");
+	expect_cell(fx, out, line_starting(fx, out, "  TOTAL "), "EXIT", "-");
 	assert_null(strstr(out, "max RSS"));
 	expect_contains(line_starting(fx, out, "     100 p100 "), "100.0 MiB");
 	/* no VmHWM known for 102 */
@@ -847,7 +847,7 @@ static void test_table_total(void **state)
 {
 	struct fixture *fx = *state;
 	const char *out = render(fx, report_table, true);
-	const char *row = line_starting(fx, out, "   TOTAL ");
+	const char *row = line_starting(fx, out, "  TOTAL ");
 
 	expect_contains(row, "(simultaneous)");
 	expect_cell(fx, out, row, "FOOTPRINT", "258.0 MiB");
@@ -871,7 +871,7 @@ static void test_table_exited_row(void **state)
 	const char *out = render(fx, report_table, true);
 	const char *row = table_row(fx, out, 100);
 
-	expect_contains(row, "        1 p100 ");
+	expect_contains(row, "       1 p100 ");
 	expect_cell(fx, out, row, "FOOTPRINT", "65.00 MiB");
 	expect_cell(fx, out, row, "PEAK_RSS", "64.00 MiB");
 	expect_cell(fx, out, row, "PGTABLES", "512.0 KiB");
@@ -932,8 +932,8 @@ static void check_aligned(struct fixture *fx, bool long_table,
 
 static void test_table_aligned(void **state)
 {
-	static const char *const rows[] = { "     100 ", "     102 ",
-					    "   TOTAL " };
+	static const char *const rows[] = { "    100 ", "    102 ",
+					    "  TOTAL " };
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -947,9 +947,9 @@ static void test_table_shared_row_aligned(void **state)
 {
 	struct fixture *fx = *state;
 
-	check_aligned(fx, false, "     101 ");
+	check_aligned(fx, false, "    101 ");
 	fx->r.procs[1].shared_mm_with = 4194304;
-	check_aligned(fx, false, "     101 ");
+	check_aligned(fx, false, "    101 ");
 }
 
 static void test_table_no_warning(void **state)
@@ -1138,13 +1138,13 @@ static void test_table_groups(void **state)
 			break;
 		/* the 10 big ones, then cc and 4 sleeps: 15 rows */
 		assert_int_equal(process_rows(out), 15);
-		assert_non_null(strstr(out, "\n    2009 "));
-		assert_non_null(strstr(out, "\n    2039 "));
+		assert_non_null(strstr(out, "\n   2009 "));
+		assert_non_null(strstr(out, "\n   2039 "));
 		/* 25 sleeps left: 25 MiB summed, 13 of them with 4 KiB at
 		 * the peak, one running: exit codes differ */
-		assert_non_null(strstr(out, "\n                  sleep \u00d725 "
-					    "        25.00 MiB  12.50 MiB "));
-		assert_non_null(strstr(out, "  52.00 KiB   mixed\n"));
+		assert_non_null(strstr(out, "\n                sleep \u00d725"
+					    "        25.00 MiB 12.50 MiB "));
+		assert_non_null(strstr(out, " 52.00 KiB   mixed\n"));
 		assert_non_null(strstr(out, "\n25 of 40 processes grouped by "
 					    "command"));
 		r.all_processes = true;
