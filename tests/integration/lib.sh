@@ -14,6 +14,9 @@
 
 TASKMEM=${TASKMEM:-build/taskmem}
 TOOLS=${TOOLS:-build/tools}
+# absolute, so that a case may run them from its own directory
+[[ $TASKMEM == /* ]] || TASKMEM=$PWD/$TASKMEM
+[[ $TOOLS == /* ]] || TOOLS=$PWD/$TOOLS
 M=1048576
 # far above any case here; it only keeps a hung taskmem from hanging CI
 RUN_TIMEOUT=60

@@ -17,7 +17,7 @@ user_created=0
 # the workload a SIGKILLed taskmem left behind, killed at exit if still there
 orphan=
 # taskmem's BPF programs, by name
-PROG_NAMES='["on_rss_stat", "on_newtask", "on_exec", "on_exit", "on_sys_exit"]'
+PROG_NAMES='["on_rss_stat", "on_newtask", "on_exec", "on_exit", "on_mmap_unlock", "calibrate_cpus"]'
 
 # Before lib.sh's cleanup kills the background taskmem instances: kills their
 # workloads (which would outlive a SIGKILLed taskmem) and the orphan, and
@@ -198,7 +198,7 @@ case_sigkill() {
 		"[$(paste -sd, <<<"$ours")]" \
 		'[.[] | select(.id as $i | $ids | index($i)) | .name] | sort | join(",")')
 	equals_str "$n: programs taskmem holds" "$names" \
-		"on_exec,on_exit,on_newtask,on_rss_stat,on_sys_exit,seed_targets"
+		"calibrate_cpus,on_exec,on_exit,on_mmap_unlock,on_newtask,on_rss_stat,seed_targets"
 	kill -KILL "$bg_pid"
 	# no "Killed" notice from bash: the status is checked below
 	wait_bg "$bg_pid" 10 2>/dev/null

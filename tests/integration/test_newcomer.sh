@@ -80,7 +80,98 @@ case_user_maxrss() {
 		int $((as_user - plain)) "" $((3 * M / 4))
 	run note trace -q --user nobody -- /bin/true
 	contains "--user nobody: the table says why the kernel's figure is higher" \
-		"$(grep "kernel's max RSS" "$tmp/note.err")" "a copy of taskmem"
+		"$(grep -A1 "kernel's max RSS" "$tmp/note.err")" "a copy of taskmem"
+}
+
+# The live status line fits the terminal (a pty of 40, 60, 80, 200 columns):
+# each redraw shorter than the width, so it never wraps.
+case_status_width() {
+	local cols longest
+
+	if ! command -v script >/dev/null; then
+		cannot_run test_newcomer.sh "script(1) is not installed" \
+			"status width: script" missing installed
+		return
+	fi
+	for cols in 40 60 80 200; do
+		script -qec "stty cols $cols; $(printf '%q' "$TASKMEM") trace -- sleep 0.8 >/dev/null" \
+			/dev/null >"$tmp/tty-$cols.txt" 2>&1
+		# the redraws: what follows each "\r\e[K" up to the next \r
+		longest=$(tr '\r' '\n' <"$tmp/tty-$cols.txt" |
+			sed -n 's/^\x1b\[K\(..*\)$/\1/p' |
+			awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+		expect_range "status line in $cols columns: longest redraw" int \
+			"$longest" 10 $((cols - 1))
+	done
+}
+
+# -i with many processes: each interval table shows the tree, the 15
+# largest processes and one line for the rest, and the tables keep coming.
+case_interval_tables() {
+	local holder n=0 tables rows
+
+	start_bg "$tmp/holder.out" bash -c 'for i in $(seq 200); do sleep 30 & done; wait'
+	holder=$bg_pid
+	for _ in $(seq 600); do
+		n=$(pgrep -c -P "$holder")
+		((n >= 200)) && break
+		sleep 0.1
+	done
+	equals "interval: sleeps started" "$n" 200
+	run interval trace -q -p "$holder" -d 2 -i 0.1
+	equals "interval: exit status" "$status" 0
+	tables=$(grep -c '^\[' "$tmp/interval.err")
+	# 20 asked; a loaded machine may skip some, never most
+	expect_range "interval: tables in 2 s at -i 0.1" int "$tables" 10 21
+	rows=$(awk '/^taskmem: / { exit } /^\[/ { if (n > m) m = n; n = 0; next }
+		/^ +[0-9]+ [^ ]/ && !/ more processes/ { n++ } END { if (n > m) m = n; print m + 0 }' \
+		"$tmp/interval.err")
+	equals "interval: most process rows in one table" "$rows" 15
+	contains "interval: the rest on one line" "$(cat "$tmp/interval.err")" \
+		"186 more processes, smaller now"
+	# shellcheck disable=SC2046 # one pid a word
+	kill $(pgrep -P "$holder") 2>/dev/null
+	stop_bg "$holder"
+}
+
+# --per-process=2: in each sample, the two largest processes only. Four
+# children of 4 MiB and their 0 MiB parent: two children a sample.
+case_per_process_top() {
+	local csv=$tmp/top.csv
+
+	run top trace -q --timeline "$csv" --per-process=2 --sample-ms 50 \
+		-- "$TOOLS/memshape" children 4 4 600 parallel
+	equals "--per-process=2: exit status" "$status" 0
+	expect_range "--per-process=2: most process rows in a sample" int \
+		"$(awk -F, 'NR > 1 && $2 != 0 { c[$1]++ }
+			END { for (k in c) if (c[k] > m) m = c[k]; print m + 0 }' "$csv")" 1 2
+	# while the children hold their 4 MiB, the rows are theirs
+	expect_range "--per-process=2: samples with two 4 MiB+ rows" int \
+		"$(awk -F, 'NR > 1 && $2 != 0 && $6 >= 4194304 { c[$1]++ }
+			END { for (k in c) n += c[k] == 2; print n + 0 }' "$csv")" 3 ""
+}
+
+# 31 sleeps, seq and their shell: the table shows 15 processes and one "sleep
+# ×17" row; --all-processes and the JSON keep all 33.
+case_groups() {
+	run groups trace -q -f json -o groups.json -- \
+		bash -c 'for i in $(seq 31); do sleep 0.5 & done; wait'
+	equals "groups: exit status" "$status" 0
+	equals "groups: processes in the JSON" \
+		"$(jq '.processes | length' "$tmp/groups.json")" 33
+	run groups-table report "$tmp/groups.json"
+	equals "groups: process rows in the table" \
+		"$(grep -cE '^ +[0-9]+ +[0-9]+ ' "$tmp/groups-table.out")" 15
+	contains "groups: the rest in one row" "$(cat "$tmp/groups-table.out")" \
+		"sleep ×17 "
+	contains "groups: the note" "$(cat "$tmp/groups-table.out")" \
+		"18 of 33 processes grouped by command"
+	expect_range "groups: widest table line (the default fits 100 columns)" int \
+		"$(grep -E '^ +([0-9]+ +[0-9]+|TOTAL) ' "$tmp/groups-table.out" |
+			awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')" 80 100
+	run groups-all report --all-processes "$tmp/groups.json"
+	equals "groups: --all-processes rows" \
+		"$(grep -cE '^ +[0-9]+ +[0-9]+ ' "$tmp/groups-all.out")" 33
 }
 
 # The bounds are named; -i has a floor.
@@ -111,6 +202,10 @@ main() {
 	case_bounds
 	case_quoting
 	case_user_maxrss
+	case_status_width
+	case_interval_tables
+	case_per_process_top
+	case_groups
 
 	finish
 }

@@ -31,6 +31,7 @@ unit_packages() {
 	c-libuv) echo gcc libc6-dev pkg-config libuv1-dev ;;
 	rust-threads) echo rustc cargo ;;
 	rust-tokio) echo rustc cargo librust-tokio-dev ;;
+	rust-async-std) echo rustc cargo librust-async-std-dev ;;
 	go) echo golang-go ;;
 	java) echo openjdk-17-jdk-headless ;;
 	node) command -v node >/dev/null || echo nodejs ;;
@@ -145,12 +146,18 @@ cargo_build() {
 }
 build_rust_threads() { cargo_build rust-threads; }
 build_rust_tokio() { cargo_build rust-tokio; }
+build_rust_async_std() { cargo_build rust-async-std; }
 version_rust_threads() { /usr/bin/rustc --version; }
+# The version of crate $2 that cargo resolved for program $1.
+crate_version() {
+	awk -v c="name = \"$2\"" '$0 == c { getline; gsub(/"/, ""); print $3 }' \
+		"$OUT/$1/crate/Cargo.lock"
+}
 version_rust_tokio() {
-	local tokio
-	tokio=$(awk '/^name = "tokio"$/ { getline; gsub(/"/, ""); print $3 }' \
-		"$OUT/rust-tokio/crate/Cargo.lock")
-	echo "$(/usr/bin/rustc --version), tokio $tokio"
+	echo "$(/usr/bin/rustc --version), tokio $(crate_version rust-tokio tokio)"
+}
+version_rust_async_std() {
+	echo "$(/usr/bin/rustc --version), async-std $(crate_version rust-async-std async-std)"
 }
 
 # Standard library only: no module proxy, caches under build/.
@@ -263,6 +270,8 @@ for name in $names; do
 	row=$(awk -F'\t' -v n="$name" '$1 == n' "$PLAN")
 	cmd=$(echo "$row" | cut -f2)
 	why=$(echo "$row" | cut -f3)
+	# "max-tasks: N" is for taskmem bench; only "unavailable: ..." is here
+	case $why in unavailable*) ;; *) why= ;; esac
 	unit=$(unit_of "$name")
 	log=$OUT/logs/$name.log
 	status=ok reason=- version=-

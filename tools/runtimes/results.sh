@@ -2,10 +2,10 @@
 # Compose docs/results/runtimes.md from a taskmem bench run of the plan:
 # when and where it ran, every runtime's version, the results table, the
 # charts, then the write-up in tools/runtimes/comparison.md.
-# Usage: results.sh TABLE.md STATUS.tsv CHART_DIR OUT.md
+# Usage: results.sh TABLE.md STATUS.tsv CHART_DIR OUT.md [RUNS SLEEP]
 set -euo pipefail
 
-table=$1 status=$2 charts=$3 out=$4
+table=$1 status=$2 charts=$3 out=$4 runs=${5:-3} sleep=${6:-10}
 here=$(cd "$(dirname "$0")" && pwd)
 
 for f in "$table" "$status" "$here/comparison.md"; do
@@ -24,9 +24,13 @@ trap 'rm -f "$tmp"' EXIT
 		cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {
 		printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) of memory"
 	echo "- kernel: $(uname -r); pid_max $(cat /proc/sys/kernel/pid_max)," \
-		"vm.max_map_count $(cat /proc/sys/vm/max_map_count) (unchanged)"
-	echo "- each cell: one run of \`taskmem trace\`, every task sleeping 10 s," \
-		"at most 180 s a run"
+		"kernel.threads-max $(cat /proc/sys/kernel/threads-max)," \
+		"vm.max_map_count $(cat /proc/sys/vm/max_map_count), raised for the" \
+		"run by \`--raise-limits\` and restored after it"
+	echo "- each cell: the median (smallest-largest) of $runs runs of" \
+		"\`taskmem trace\`, every task sleeping $sleep s, at most 300 s a run;" \
+		"memory figures repeat within a few percent, wall times do not" \
+		"(the 2 CPUs are shared with other jobs)"
 	echo
 	echo "| program | version |"
 	echo "| --- | --- |"

@@ -55,6 +55,7 @@ struct bench_program {
 	char **words;			/* the command, {n} and {s} unexpanded */
 	int nwords;
 	const char *unavailable;	/* why it cannot run, or NULL */
+	unsigned long max_tasks;	/* the plan's max-tasks, 0: none */
 	char *owned[3];			/* what a plan line allocated */
 	struct bench_cell cells[BENCH_MAX_TASKS];
 	/* bench_fit(): bytes per task */

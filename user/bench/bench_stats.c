@@ -229,16 +229,35 @@ static char *trim(char *s)
 }
 
 /* The third field: "unavailable: reason" ("unavailable" alone too). */
+/* "max-tasks: N", N from 1 to BENCH_TASKS_LIMIT */
+static int parse_max_tasks(char *s, struct bench_plan_line *out, char *err,
+			   size_t errlen)
+{
+	char *end;
+
+	s = trim(s + strlen("max-tasks:"));
+	errno = 0;
+	out->max_tasks = strtoul(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || errno || !out->max_tasks ||
+	    out->max_tasks > BENCH_TASKS_LIMIT)
+		return fail(err, errlen, "invalid max-tasks (expected a whole "
+			    "number from 1 to %lu)", BENCH_TASKS_LIMIT);
+	return 0;
+}
+
 static int parse_unavailable(char *field, struct bench_plan_line *out,
 			     char *err, size_t errlen)
 {
 	static const char word[] = "unavailable";
 	char *s = trim(field);
 
+	if (!strncmp(s, "max-tasks:", strlen("max-tasks:")))
+		return parse_max_tasks(s, out, err, errlen);
 	if (strncmp(s, word, sizeof(word) - 1) ||
 	    (s[sizeof(word) - 1] && s[sizeof(word) - 1] != ':'))
 		return fail(err, errlen,
-			    "the third field is not 'unavailable: REASON'");
+			    "the third field is not 'unavailable: REASON' "
+			    "or 'max-tasks: N'");
 	s += sizeof(word) - 1;
 	if (*s == ':')
 		s = trim(s + 1);
@@ -267,7 +286,7 @@ int bench_parse_plan_line(char *line, struct bench_plan_line *out, char *err,
 	if (n > 3)
 		return fail(err, errlen,
 			    "more than 3 fields (expected NAME<TAB>COMMAND"
-			    "[<TAB>unavailable: REASON])");
+			    "[<TAB>unavailable: REASON or max-tasks: N])");
 	out->name = fields[0];
 	if (!bench_name_ok(out->name))
 		return fail(err, errlen,

@@ -20,11 +20,15 @@ struct bench_range {
 	double max;
 };
 
-/* One line of a plan file: "name<TAB>template[<TAB>unavailable: why]". */
+/*
+ * One line of a plan file: "name<TAB>template[<TAB>unavailable: why]" or
+ * "name<TAB>template<TAB>max-tasks: N" (no run above N tasks).
+ */
 struct bench_plan_line {
 	char *name;		/* both point into the parsed line */
 	char *template;
 	char *unavailable;	/* the reason, or NULL when it can run */
+	unsigned long max_tasks;	/* 0: no limit */
 };
 
 /*

@@ -23,6 +23,7 @@
 #include "bench/cmd_bench.h"
 #include "bench/bench_report.h"
 #include "bench/bench_stats.h"
+#include "bench/limits_guard.h"
 #include "common/cli.h"
 #include "common/asuser.h"
 #include "common/creds.h"
@@ -56,6 +57,10 @@ static const char bench_usage[] =
 	"                         SIGKILL 10 s later); its cell says so\n"
 	"      --plot DIR         write SVG charts into DIR: peak-nN.svg for\n"
 	"                         each task count and per-task.svg\n"
+	"      --raise-limits     raise kernel.pid_max, kernel.threads-max,\n"
+	"                         vm.max_map_count, RLIMIT_NPROC and\n"
+	"                         RLIMIT_NOFILE to what the largest N needs,\n"
+	"                         and restore them afterwards (root, not sudo)\n"
 	"  -h, --help             show this help\n";
 
 struct bench {
@@ -66,6 +71,8 @@ struct bench {
 	const char *plot_dir;
 	const char *pending;		/* -n NAME still waiting for "--" */
 	unsigned long timeout;		/* --timeout: seconds a run may take */
+	bool raise_limits;
+	struct limits_guard limits;	/* the run's limits, raised or not */
 	/* while running */
 	struct launch_cred cred;
 	struct output out;
@@ -122,7 +129,7 @@ static double now_s(void)
 /* ---- options ---- */
 
 enum { OPT_TASKS = 256, OPT_RUNS, OPT_SLEEP, OPT_PLAN, OPT_PLOT,
-       OPT_TIMEOUT };
+       OPT_TIMEOUT, OPT_RAISE_LIMITS };
 
 static const struct option long_opts[] = {
 	{ "tasks", required_argument, NULL, OPT_TASKS },
@@ -135,6 +142,7 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "raise-limits", no_argument, NULL, OPT_RAISE_LIMITS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -190,6 +198,7 @@ static int add_plan_program(struct bench *b, const struct bench_plan_line *l)
 	p->words = words;
 	p->nwords = n;
 	p->unavailable = why;
+	p->max_tasks = l->max_tasks;
 	return 0;
 }
 
@@ -302,6 +311,9 @@ static int apply_option(struct bench *b, int c, const char *val)
 		if (!*val)
 			return usage_error("empty directory name for --plot");
 		b->plot_dir = val;
+		return 0;
+	case OPT_RAISE_LIMITS:
+		b->raise_limits = true;
 		return 0;
 	case 'h':
 		return TM_CLI_HELP;
@@ -517,6 +529,17 @@ static int alloc_cells(struct bench *b)
 		for (t = 0; t < b->r.ntasks; t++) {
 			if (p->unavailable) {
 				p->cells[t].state = BENCH_UNAVAILABLE;
+				continue;
+			}
+			if (p->max_tasks && b->r.tasks[t] > p->max_tasks) {
+				/* a cell that says why it has no figures */
+				p->cells[t].state = BENCH_FAILED;
+				snprintf(p->cells[t].reason,
+					 sizeof(p->cells[t].reason), "not run");
+				snprintf(p->cells[t].detail,
+					 sizeof(p->cells[t].detail),
+					 "above the plan's max-tasks %lu",
+					 p->max_tasks);
 				continue;
 			}
 			p->cells[t].runs = calloc(b->r.runs,
@@ -736,11 +759,31 @@ static enum run_outcome judge(struct bench_cell *c, int status, int rep,
 	return RUN_FAILED;
 }
 
+/*
+ * A run that failed with many threads alive: the limit it was near is
+ * the likely cause, said first in its detail.
+ */
+static void name_limit(const struct bench *b, struct bench_cell *c,
+		       const struct bench_run *r)
+{
+	char cause[128], said[sizeof(c->detail)];
+
+	if (!limits_cause(&b->limits, r->threads, cause, sizeof(cause)))
+		return;
+	snprintf(said, sizeof(said), "%s", c->detail);
+	/* the end of what the run said may be cut: the cause comes first */
+	if (snprintf(c->detail, sizeof(c->detail), "near %s (%.0f threads)%s%s",
+		     cause, r->threads, *said ? ": " : "", said) >=
+	    (int)sizeof(c->detail))
+		strcpy(c->detail + sizeof(c->detail) - 4, "...");
+}
+
 static enum run_outcome run_once(struct bench *b, struct bench_program *p,
 				 int t, struct bench_run *r)
 {
 	char **cmd, tail[8192];
 	int errfd, status, err, rep;
+	enum run_outcome o;
 	size_t tlen;
 	pid_t pid;
 
@@ -766,7 +809,10 @@ static enum run_outcome run_once(struct bench *b, struct bench_program *p,
 	tlen = read_tail(errfd, tail, sizeof(tail));
 	close(errfd);
 	rep = read_report(b->json_path, r);
-	return judge(&p->cells[t], status, rep, r, tail, tlen);
+	o = judge(&p->cells[t], status, rep, r, tail, tlen);
+	if (o == RUN_FAILED && !rep && !timed_out)
+		name_limit(b, &p->cells[t], r);
+	return o;
 }
 
 /* ---- the matrix ---- */
@@ -838,7 +884,8 @@ static int run_matrix(struct bench *b)
 	b->t0 = now_s();
 	for (i = 0; i < b->r.nprogs; i++) {
 		for (t = 0; t < b->r.ntasks; t++) {
-			if (b->r.progs[i].unavailable)
+			if (b->r.progs[i].unavailable ||
+			    b->r.progs[i].cells[t].state == BENCH_FAILED)
 				continue;
 			o = run_cell(b, &b->r.progs[i], t);
 			if (o == RUN_FATAL)
@@ -914,6 +961,8 @@ int cmd_bench(int argc, char **argv)
 	int ret, i;
 
 	memset(&b, 0, sizeof(b));
+	/* unreadable limits only leave failures without a likely cause */
+	limits_guard_init(&b.limits);
 	ret = parse_args(&b, argc, argv);
 	if (ret == TM_CLI_HELP) {
 		fputs(bench_usage, stdout);
@@ -925,6 +974,14 @@ int cmd_bench(int argc, char **argv)
 		ret = TM_EXIT_USAGE;
 		goto cleanup;
 	}
+	/* before anything is written: a refusal leaves no files behind */
+	if (b.raise_limits) {
+		ret = limits_raise(&b.limits, b.r.tasks[b.r.ntasks - 1]);
+		if (ret) {
+			ret = ret == -EACCES ? TM_EXIT_USAGE : TM_EXIT_FAIL;
+			goto cleanup;
+		}
+	}
 	ret = TM_EXIT_USAGE;
 	if (open_outputs(&b))
 		goto cleanup;
@@ -933,6 +990,7 @@ int cmd_bench(int argc, char **argv)
 		goto cleanup;
 	catch_signals();
 	ret = run_matrix(&b);
+	limits_restore(&b.limits);
 	if (ret < 0) {
 		ret = TM_EXIT_FAIL;
 		goto cleanup;
@@ -945,6 +1003,7 @@ int cmd_bench(int argc, char **argv)
 	/* interrupted: the partial results are out, the signal is the status */
 	ret = b.r.interrupted ? 128 + got_signal : TM_EXIT_OK;
 cleanup:
+	limits_restore(&b.limits);
 	bench_free(&b);
 	return ret;
 }

@@ -23,12 +23,15 @@ const char cli_trace_usage[] =
 	"  -o, --output FILE      write the report to FILE (default: stderr)\n"
 	"  -f, --format FORMAT    table (default), json, csv or markdown\n"
 	"      --timeline FILE    write the tree's memory over time as CSV\n"
-	"      --per-process      add a timeline row per process to each sample\n"
+	"      --per-process[=K]  add a timeline row per process to each sample\n"
+	"                         (=K: the K largest by current footprint)\n"
 	"      --sample-ms N      timeline period in ms (default 10)\n"
 	"      --plot FILE        draw memory over time as an SVG chart\n"
 	"      --perfetto FILE    write a Chrome/Perfetto trace (JSON)\n"
 	"  -q, --quiet            no live status line on the terminal\n"
 	"  -l, --long             add the detail columns to the table\n"
+	"      --all-processes    a table row for every process (above 20, the\n"
+	"                         15 largest and a row per command name)\n"
 	"  -w, --wait-all         also wait for descendants that outlive COMMAND\n"
 	"      --cgroup-check     run COMMAND in a new memory cgroup and report\n"
 	"                         the kernel's own peak beside taskmem's\n"
@@ -61,6 +64,8 @@ const char cli_report_usage[] =
 	"  -f, --format FORMAT    table (default), json, csv, markdown, or svg\n"
 	"                         (the timeline chart: needs a saved timeline)\n"
 	"  -l, --long             add the detail columns to the table\n"
+	"      --all-processes    a table row for every process (above 20, the\n"
+	"                         15 largest and a row per command name)\n"
 	"  -o, --output FILE      write to FILE (default: stdout)\n"
 	"  -h, --help             show this help\n";
 
@@ -168,7 +173,8 @@ enum opt_id { OPT_CGROUP = 256, OPT_USER, OPT_AS_ROOT, OPT_TIMELINE,
 	      OPT_PER_PROCESS, OPT_SAMPLE_MS, OPT_PLOT, OPT_PERFETTO,
 	      OPT_MAX_PROCS,
 	      OPT_LISTEN, OPT_METRICS_FILE, OPT_METRICS_INTERVAL,
-	      OPT_METRICS_TOP, OPT_METRICS_LABEL, OPT_LINGER };
+	      OPT_METRICS_TOP, OPT_METRICS_LABEL, OPT_LINGER,
+	      OPT_ALL_PROCESSES };
 
 /* '+': stop at the command; ':': a missing value is reported, not printed */
 static const char trace_shortopts[] = "+:p:d:i:o:f:lwqvh";
@@ -185,12 +191,13 @@ static const struct option trace_longopts[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
 	{ "timeline", required_argument, NULL, OPT_TIMELINE },
-	{ "per-process", no_argument, NULL, OPT_PER_PROCESS },
+	{ "per-process", optional_argument, NULL, OPT_PER_PROCESS },
 	{ "sample-ms", required_argument, NULL, OPT_SAMPLE_MS },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "perfetto", required_argument, NULL, OPT_PERFETTO },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
+	{ "all-processes", no_argument, NULL, OPT_ALL_PROCESSES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -209,6 +216,7 @@ static const struct option report_longopts[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "long", no_argument, NULL, 'l' },
 	{ "output", required_argument, NULL, 'o' },
+	{ "all-processes", no_argument, NULL, OPT_ALL_PROCESSES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -339,6 +347,11 @@ static int apply_opt(int id, const char *name, const char *val,
 		return 0;
 	case OPT_PER_PROCESS:
 		o->per_process = true;
+		if (val && cli_parse_ulong(val, 1, TM_MAX_PROCS_LIMIT,
+					   &o->per_process_top))
+			return fail(err, errlen, "invalid --per-process '%s' "
+				    "(expected 1 to %lu processes)", val,
+				    TM_MAX_PROCS_LIMIT);
 		return 0;
 	case 'q':
 		o->quiet = true;
@@ -354,6 +367,9 @@ static int apply_opt(int id, const char *name, const char *val,
 			return fail(err, errlen,
 				    "invalid format '%s' (expected table, json, "
 				    "csv or markdown)", val);
+		return 0;
+	case OPT_ALL_PROCESSES:
+		o->all_processes = true;
 		return 0;
 	case OPT_MAX_PROCS:
 		if (cli_parse_ulong(val, 16, TM_MAX_PROCS_LIMIT, &o->max_procs))
@@ -447,6 +463,8 @@ int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 			ret = TM_CLI_HELP;
 		} else if (c == 'l') {
 			o->long_table = true;
+		} else if (c == OPT_ALL_PROCESSES) {
+			o->all_processes = true;
 		} else if (c == 'o') {
 			if (!*optarg)
 				ret = fail(err, errlen,

@@ -41,6 +41,8 @@ struct trace_opts {
 	const char *plot;	/* --plot FILE.svg */
 	const char *perfetto;	/* --perfetto FILE.json */
 	bool per_process;	/* --per-process: timeline rows per process */
+	bool all_processes;	/* --all-processes: no grouped table rows */
+	unsigned long per_process_top; /* --per-process=K: the K largest; 0: all */
 	bool quiet;		/* -q: no live status line */
 	unsigned long sample_ms; /* 0: no sampling */
 	unsigned long max_procs;
@@ -59,6 +61,7 @@ struct report_opts {
 	const char *output;	/* NULL: stdout */
 	enum tm_format format;	/* TM_FORMAT_SVG: the timeline chart */
 	bool long_table;
+	bool all_processes;
 };
 
 /* cli_parse_trace() results besides 0 and -EINVAL */

@@ -114,6 +114,7 @@ struct tm_report {
 	const struct timeline *timeline; /* when sampled, else NULL */
 	unsigned long sample_ms;
 	double peak_footprint_s; /* when the tree's footprint peaked (timeline) */
+	bool all_processes;	/* table: a row per process, never grouped */
 	struct tm_hwm *hwm;	/* VmHWM of attached processes */
 	size_t nhwm;
 	size_t hwm_cap;

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 struct out_sink {
 	int fd;
 	int err;	/* the first failed write's errno */
+	uint64_t bytes;	/* written so far */
 };
 
 static ssize_t sink_write(void *cookie, const char *buf, size_t len)
@@ -37,7 +39,13 @@ static ssize_t sink_write(void *cookie, const char *buf, size_t len)
 		}
 		done += n;
 	}
+	s->bytes += done;
 	return done;
+}
+
+uint64_t output_written(const struct output *o)
+{
+	return o->sink ? o->sink->bytes : 0;
 }
 
 static int sink_close(void *cookie)

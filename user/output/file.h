@@ -8,6 +8,7 @@
 #define TM_OUTPUT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -40,5 +41,8 @@ int output_commit(struct output *o);
 const char *output_strerror(int err);
 /* Drop an uncommitted report (no-op after commit). */
 void output_abort(struct output *o);
+
+/* Bytes a file taskmem opened has taken so far (stdout, stderr: 0). */
+uint64_t output_written(const struct output *o);
 
 #endif /* TM_OUTPUT_H */

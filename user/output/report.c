@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include "output/json_fields.h"
 #include "common/utf8.h"
@@ -195,6 +196,14 @@ static void shared_note(const struct tm_proc *p, char *buf, size_t len)
 	snprintf(buf, len, "(mm of %" PRIu32 ")", p->shared_mm_with);
 }
 
+/*
+ * The default table fits 100 columns: pids have 7 digits at most
+ * (PID_MAX_LIMIT), sizes 9 characters ("999.9 MiB"), counts widen their
+ * column only when they need to.
+ */
+#define PID_WIDTH 7
+#define BYTES_WIDTH 9
+
 static void table_layout(const struct tm_report *r, bool long_table,
 			 bool markdown, struct layout *lay)
 {
@@ -206,7 +215,7 @@ static void table_layout(const struct tm_report *r, bool long_table,
 	for (i = 0; i < NR_COLUMNS; i++) {
 		int title = (int)strlen(columns[i].title);
 
-		lay->w[i] = columns[i].kind == COL_BYTES ? 10 : 8;
+		lay->w[i] = columns[i].kind == COL_BYTES ? BYTES_WIDTH : 7;
 		if (title > lay->w[i])
 			lay->w[i] = title;
 	}
@@ -256,8 +265,8 @@ static void table_header(FILE *f, const struct layout *lay)
 {
 	size_t i;
 
-	put(f, lay, true, 8, "PID");
-	put(f, lay, false, 8, "PPID");
+	put(f, lay, true, PID_WIDTH, "PID");
+	put(f, lay, false, PID_WIDTH, "PPID");
 	put(f, lay, false, -16, "COMM");
 	for (i = 0; i < NR_COLUMNS; i++)
 		if (shown(lay, i))
@@ -290,9 +299,9 @@ static void table_row(FILE *f, const struct tm_proc *p,
 	size_t i;
 
 	snprintf(buf, sizeof(buf), "%" PRIu32, p->pid);
-	put(f, lay, true, 8, buf);
+	put(f, lay, true, PID_WIDTH, buf);
 	snprintf(buf, sizeof(buf), "%" PRIu32, p->ppid);
-	put(f, lay, false, 8, buf);
+	put(f, lay, false, PID_WIDTH, buf);
 	put_safe(f, lay, p->comm);
 	/* a process on another's mm: that memory is in the owner's row */
 	shared_note(p, note, sizeof(note));
@@ -319,8 +328,8 @@ static void table_total(FILE *f, const struct tm_report *r,
 	char buf[16] = "-";
 	size_t i;
 
-	put(f, lay, true, 8, "TOTAL");
-	put(f, lay, false, 8, "");
+	put(f, lay, true, PID_WIDTH, "TOTAL");
+	put(f, lay, false, PID_WIDTH, "");
 	put(f, lay, false, -16, "(simultaneous)");
 	for (i = 0; i < NR_COLUMNS; i++)
 		if (shown(lay, i))
@@ -423,9 +432,165 @@ static uint64_t largest_peak_rss(const struct tm_report *r)
 	return max;
 }
 
+/*
+ * Above TABLE_GROUP_ABOVE processes, the table shows the TABLE_GROUP_TOP
+ * largest by peak footprint, and a row per command name for the rest.
+ */
+#define TABLE_GROUP_ABOVE 20
+#define TABLE_GROUP_TOP 15
+
+/* The processes of one command name, not shown one by one. */
+struct group {
+	const char *comm;
+	size_t count;
+	uint64_t largest;	/* the largest peak footprint of one */
+	struct tm_proc sum;	/* each column summed */
+	int exit_code;
+	bool alive, mixed;	/* some running; exit codes differ */
+};
+
+static int by_peak_footprint(const void *a, const void *b)
+{
+	const struct tm_proc *x = *(const struct tm_proc *const *)a;
+	const struct tm_proc *y = *(const struct tm_proc *const *)b;
+
+	if (x->peak_footprint != y->peak_footprint)
+		return x->peak_footprint < y->peak_footprint ? 1 : -1;
+	return x < y ? -1 : x > y;
+}
+
+static int by_comm(const void *a, const void *b)
+{
+	const struct tm_proc *x = *(const struct tm_proc *const *)a;
+	const struct tm_proc *y = *(const struct tm_proc *const *)b;
+
+	return strcmp(x->comm, y->comm);
+}
+
+static int by_group_footprint(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->sum.peak_footprint != y->sum.peak_footprint)
+		return x->sum.peak_footprint < y->sum.peak_footprint ? 1 : -1;
+	return strcmp(x->comm, y->comm);
+}
+
+static void group_add(struct group *g, const struct tm_proc *p)
+{
+	size_t i;
+
+	if (!g->count++) {
+		g->comm = p->comm;
+		g->exit_code = p->exit_code;
+	}
+	if (p->peak_footprint > g->largest)
+		g->largest = p->peak_footprint;
+	for (i = 0; i < NR_COLUMNS; i++) {
+		/* a process on another's mm: its memory is the owner's */
+		if (p->shared_mm_with && columns[i].of_mm)
+			continue;
+		*(uint64_t *)((char *)&g->sum + columns[i].proc_off) +=
+			proc_value(p, &columns[i]);
+	}
+	g->alive |= p->alive;
+	g->mixed |= p->alive || p->exit_code != g->exit_code;
+}
+
+/*
+ * The processes not among the largest, by command name, largest group
+ * first, into *groups; their number, or 0 (no grouping, or no memory).
+ */
+static size_t make_groups(const struct tm_report *r, bool *shown_row,
+			  struct group **groups)
+{
+	const struct tm_proc **p = NULL;
+	size_t i, n = r->nprocs, ng = 0;
+
+	*groups = NULL;
+	if (r->all_processes || n <= TABLE_GROUP_ABOVE)
+		return 0;
+	p = calloc(n, sizeof(*p));
+	*groups = calloc(n, sizeof(**groups));
+	if (!p || !*groups)
+		goto fail;
+	for (i = 0; i < n; i++)
+		p[i] = &r->procs[i];
+	qsort(p, n, sizeof(*p), by_peak_footprint);
+	for (i = 0; i < TABLE_GROUP_TOP; i++)
+		shown_row[p[i] - r->procs] = true;
+	qsort(p + TABLE_GROUP_TOP, n - TABLE_GROUP_TOP, sizeof(*p), by_comm);
+	for (i = TABLE_GROUP_TOP; i < n; i++) {
+		if (ng && !strcmp((*groups)[ng - 1].comm, p[i]->comm))
+			group_add(&(*groups)[ng - 1], p[i]);
+		else
+			group_add(&(*groups)[ng++], p[i]);
+	}
+	qsort(*groups, ng, sizeof(**groups), by_group_footprint);
+	free(p);
+	return ng;
+fail:
+	free(p);
+	free(*groups);
+	*groups = NULL;
+	for (i = 0; i < n; i++)
+		shown_row[i] = true;
+	return 0;
+}
+
+static void group_row(FILE *f, const struct group *g, const struct layout *lay)
+{
+	char comm[4 * TASK_COMM_LEN], cell[4 * TASK_COMM_LEN + 32], buf[32];
+	size_t i;
+
+	put(f, lay, true, PID_WIDTH, "");
+	put(f, lay, false, PID_WIDTH, "");
+	utf8_printable(g->comm, lay->markdown ? "|" : NULL, comm, sizeof(comm));
+	/* "×" is two bytes and one column: pad by hand */
+	snprintf(cell, sizeof(cell), "%s \u00d7%zu", comm, g->count);
+	if (lay->markdown)
+		fprintf(f, "| %s ", cell);
+	else
+		fprintf(f, " %s%*s", cell,
+			(int)(strlen(cell) - 1 < 16 ? 16 - (strlen(cell) - 1) : 0),
+			"");
+	for (i = 0; i < NR_COLUMNS; i++)
+		if (shown(lay, i))
+			put_value(f, lay, i, proc_value(&g->sum, &columns[i]));
+	if (g->mixed)
+		snprintf(buf, sizeof(buf), "mixed");
+	else if (g->alive)
+		snprintf(buf, sizeof(buf), "running");
+	else
+		snprintf(buf, sizeof(buf), "%d", g->exit_code);
+	put(f, lay, false, 7, buf);
+	end_line(f, lay);
+}
+
+/* Under the table: what the grouped rows are, and each group's largest. */
+static void group_note(FILE *f, const struct tm_report *r,
+		       const struct group *g, size_t ng)
+{
+	char buf[32], comm[4 * TASK_COMM_LEN];
+	size_t i;
+
+	fprintf(f, "\n%zu of %zu processes grouped by command (COMM \u00d7count:"
+		   " their peaks summed; --all-processes shows each); the "
+		   "largest of one:", r->nprocs - TABLE_GROUP_TOP, r->nprocs);
+	for (i = 0; i < ng && i < 8; i++) {
+		report_human_bytes(g[i].largest, buf, sizeof(buf));
+		utf8_printable(g[i].comm, NULL, comm, sizeof(comm));
+		fprintf(f, "%s %s %s", i ? "," : "", comm, buf);
+	}
+	fputs(i < ng ? ", ...\n" : "\n", f);
+}
+
 static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 			 bool markdown)
 {
+	struct group *groups = NULL;
+	bool *shown_row;
+	size_t ng = 0;
 	const struct tm_tree *t = &r->tree;
 	struct layout lay;
 	char buf[32];
@@ -447,15 +612,25 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 		t->threads_total, t->peak_threads);
 	table_layout(r, long_table, markdown, &lay);
 	table_header(f, &lay);
+	shown_row = calloc(r->nprocs ? r->nprocs : 1, sizeof(*shown_row));
+	if (shown_row)
+		ng = make_groups(r, shown_row, &groups);
 	for (i = 0; i < r->nprocs; i++)
-		table_row(f, &r->procs[i], &lay);
+		if (!ng || shown_row[i])
+			table_row(f, &r->procs[i], &lay);
+	for (i = 0; i < ng; i++)
+		group_row(f, &groups[i], &lay);
 	table_total(f, r, &lay);
+	if (ng)
+		group_note(f, r, groups, ng);
+	free(groups);
+	free(shown_row);
 
 	if (r->command) {
 		report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
 		fprintf(f, "\nkernel's max RSS of one process (wait4 on the "
 			   "root): %s%s\n", buf, r->kernel_maxrss >
-			   largest_peak_rss(r) ? " (above the table: it counts "
+			   largest_peak_rss(r) ? "\n  (above the table: it counts "
 			   "the root before exec, a copy of taskmem)" : "");
 	} else {
 		table_vmhwm(f, r);
@@ -506,11 +681,65 @@ void report_csv(FILE *f, const struct tm_report *r)
 	fputc('\n', f);
 }
 
+void report_status_line(char *buf, size_t len, int width,
+			const struct status_figures *s)
+{
+	char rss[32], prss[32], fp[32], pfp[32], line[256];
+	int form, max = width > 1 ? width - 1 : 1;
+
+	report_human_bytes(s->rss, rss, sizeof(rss));
+	report_human_bytes(s->peak_rss, prss, sizeof(prss));
+	report_human_bytes(s->footprint, fp, sizeof(fp));
+	report_human_bytes(s->peak_footprint, pfp, sizeof(pfp));
+	/* from the fullest form to the tersest; the first that fits wins */
+	for (form = 0; form < 4; form++) {
+		switch (form) {
+		case 0:
+			snprintf(line, sizeof(line), "[%.1f s] %" PRIu64
+				 " processes, %" PRIu64 " threads; RSS %s "
+				 "(peak %s), footprint %s (peak %s)",
+				 s->elapsed_s, s->processes, s->threads, rss,
+				 prss, fp, pfp);
+			break;
+		case 1:
+			snprintf(line, sizeof(line), "[%.0fs] %" PRIu64 " proc %"
+				 PRIu64 " thr RSS %s/%s fp %s/%s",
+				 s->elapsed_s, s->processes, s->threads, rss,
+				 prss, fp, pfp);
+			break;
+		case 2:
+			snprintf(line, sizeof(line), "[%.0fs] RSS %s fp %s "
+				 "(peak %s)", s->elapsed_s, rss, fp, pfp);
+			break;
+		default:
+			snprintf(line, sizeof(line), "fp %s (peak %s)", fp,
+				 pfp);
+			break;
+		}
+		if ((int)strlen(line) <= max)
+			break;
+	}
+	snprintf(buf, len, "%.*s", max, line);
+}
+
+/* Larger current footprint first; then by pid, so the order is stable. */
+static int by_cur_footprint(const void *a, const void *b)
+{
+	const struct tm_proc *x = *(const struct tm_proc *const *)a;
+	const struct tm_proc *y = *(const struct tm_proc *const *)b;
+
+	if (x->cur_footprint != y->cur_footprint)
+		return x->cur_footprint < y->cur_footprint ? 1 : -1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
 void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 {
 	const struct tm_tree *t = &r->tree;
 	char rss[32], prss[32], fp[32], pfp[32];
-	size_t i;
+	const struct tm_proc **live;
+	uint64_t rest_rss = 0, rest_fp = 0;
+	size_t i, n = 0;
 
 	report_human_bytes(t->cur_rss, rss, sizeof(rss));
 	report_human_bytes(t->peak_rss, prss, sizeof(prss));
@@ -521,11 +750,21 @@ void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 		elapsed_s, t->cur_processes, t->cur_threads, rss, prss, fp, pfp);
 	fprintf(f, "%8s %-16s %10s %10s %10s %10s %8s\n", "PID", "COMM", "RSS",
 		"PEAK_RSS", "FOOTPRINT", "PEAK_FP", "THREADS");
-	for (i = 0; i < r->nprocs; i++) {
-		const struct tm_proc *p = &r->procs[i];
+	/* the largest now: a table of 20k rows every interval helps no one */
+	live = calloc(r->nprocs ? r->nprocs : 1, sizeof(*live));
+	for (i = 0; live && i < r->nprocs; i++)
+		if (r->procs[i].alive)
+			live[n++] = &r->procs[i];
+	if (live)
+		qsort(live, n, sizeof(*live), by_cur_footprint);
+	for (i = 0; i < n; i++) {
+		const struct tm_proc *p = live[i];
 
-		if (!p->alive)
+		if (i >= REPORT_INTERIM_TOP) {
+			rest_rss += p->cur_rss;
+			rest_fp += p->cur_footprint;
 			continue;
+		}
 		SAFE_TEXT(comm, p->comm, NULL);
 		report_human_bytes(p->cur_rss, rss, sizeof(rss));
 		report_human_bytes(p->peak_rss, prss, sizeof(prss));
@@ -535,6 +774,15 @@ void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 			   "\n", p->pid, comm, rss, prss, fp, pfp,
 			p->cur_threads);
 	}
+	if (n > REPORT_INTERIM_TOP) {
+		report_human_bytes(rest_rss, rss, sizeof(rss));
+		report_human_bytes(rest_fp, fp, sizeof(fp));
+		fprintf(f, "%8s %-16s %10s %10s %10s\n", "",
+			"(others)", rss, "", fp);
+		fprintf(f, "  %zu more processes, smaller now\n",
+			n - REPORT_INTERIM_TOP);
+	}
+	free(live);
 	fflush(f);
 }
 

@@ -35,7 +35,32 @@ void report_csv_string(FILE *f, const char *s);
 /* s as a JSON string: quoted, escaped, invalid UTF-8 replaced. */
 void report_json_string(FILE *f, const char *s);
 
-/* -i: current and peak figures of the live tree, one block per call. */
+/* What the live status line shows. Sizes in bytes. */
+struct status_figures {
+	double elapsed_s;
+	uint64_t processes;
+	uint64_t threads;
+	uint64_t rss;
+	uint64_t peak_rss;
+	uint64_t footprint;
+	uint64_t peak_footprint;
+};
+
+/*
+ * The live status line in at most width - 1 columns (the last one would
+ * wrap on some terminals): the longest of its forms that fits, else the
+ * shortest cut. buf gets the text (no newline).
+ */
+void report_status_line(char *buf, size_t len, int width,
+			const struct status_figures *s);
+
+/* Processes an interval table shows, the largest by current footprint. */
+#define REPORT_INTERIM_TOP 15
+
+/*
+ * -i: current and peak figures of the live tree, then of its
+ * REPORT_INTERIM_TOP largest processes now, one block per call.
+ */
 void report_interim(FILE *f, const struct tm_report *r, double elapsed_s);
 
 /*

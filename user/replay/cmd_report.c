@@ -28,6 +28,7 @@ static int render(const struct report_opts *o, struct saved_report *s)
 		tm_err("cannot write '%s': %s", o->output, output_strerror(err));
 		return TM_EXIT_USAGE;
 	}
+	s->r.all_processes = o->all_processes;
 	err = report_save(&out, &s->r, o->format, o->long_table);
 	if (err) {
 		tm_err("cannot write '%s': %s", o->output ? o->output : "stdout",

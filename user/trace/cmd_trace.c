@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -229,7 +230,7 @@ static int live_model(struct tracer *t, struct tm_report *r)
 	model_init(r, t->report.page_size, t->t0_ns);
 	tracer_kobj_sizes(t, &ksize);
 	model_set_kobj(r, &ksize);
-	err = tracer_collect_live(t, r);
+	err = tracer_collect_live(t, r, false);
 	if (!err)
 		model_finish(r, &tree);
 	return err;
@@ -296,9 +297,16 @@ static void take_sample(struct trace_run *run)
 	struct tl_sample s;
 	double t_s = (double)(tracer_now_ns() - run->t.t0_ns) / 1e9;
 
+	char warning[256];
+
 	tracer_sample(&run->t, t_s, &s,
 		      run->rec.per_process ? recorder_proc : NULL, &run->rec);
 	recorder_tree(&run->rec, &s);
+	if (recorder_size_warning(&run->rec, t_s, warning, sizeof(warning))) {
+		if (isatty(STDERR_FILENO))
+			fputs("\r\033[K", stderr);	/* over the status line */
+		tm_err("%s", warning);
+	}
 }
 
 /*
@@ -309,22 +317,28 @@ static void status_line(struct tracer *t, bool clear)
 {
 	const struct tree_state *ts = &t->skel->bss->tree;
 	uint64_t page = t->report.page_size;
-	char rss[32], fp[32], peak[32], pfp[32];
 	int64_t kmem = ts->kmem > 0 ? ts->kmem : 0;
+	struct status_figures s = {
+		.elapsed_s = (double)(tracer_now_ns() - t->t0_ns) / 1e9,
+		.processes = ts->procs > 0 ? ts->procs : 0,
+		.threads = ts->threads > 0 ? ts->threads : 0,
+		.rss = ts->rss > 0 ? ts->rss * page : 0,
+		.peak_rss = ts->peak_rss * page,
+		.peak_footprint = ts->peak_footprint,
+	};
+	struct winsize ws;
+	char line[256];
 
 	if (clear) {
 		fputs("\r\033[K", stderr);
 		return;
 	}
-	report_human_bytes(ts->rss * page, rss, sizeof(rss));
-	report_human_bytes(ts->rss * page + kmem, fp, sizeof(fp));
-	report_human_bytes(ts->peak_rss * page, peak, sizeof(peak));
-	report_human_bytes(ts->peak_footprint, pfp, sizeof(pfp));
-	fprintf(stderr, "\r\033[K[%.1f s] %lld processes, %lld threads; RSS %s "
-			"(peak %s), footprint %s (peak %s)",
-		(double)(tracer_now_ns() - t->t0_ns) / 1e9,
-		(long long)ts->procs, (long long)ts->threads, rss, peak, fp,
-		pfp);
+	s.footprint = s.rss + kmem;
+	/* asked each time: the terminal may have been resized */
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) || !ws.ws_col)
+		ws.ws_col = 80;
+	report_status_line(line, sizeof(line), ws.ws_col, &s);
+	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
 }
 
@@ -436,7 +450,7 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 	r->duration_s = (double)(run->end_ns - run->t.t0_ns) / 1e9;
 	r->kernel_maxrss = (uint64_t)run->w.ru.ru_maxrss * 1024;
 	r->t0_ns = run->t.t0_ns;
-	if (tracer_collect_live(&run->t, r))
+	if (tracer_collect_live(&run->t, r, true))
 		return -ENOMEM;
 	update_vmhwm(r);
 	if (run->w.cg.version && cgroup_read(&run->w.cg, &r->cgroup))
@@ -461,6 +475,7 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 		output_abort(&run->out);
 		output_open(&run->out, NULL, stderr, NULL);
 	}
+	r->all_processes = o->all_processes;
 	err = report_save(&run->out, r, o->format, o->long_table);
 	if (err)
 		tm_err("cannot write report to '%s': %s",

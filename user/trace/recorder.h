@@ -25,7 +25,15 @@ struct recorder {
 	struct output plot;
 	struct perfetto pf;
 	const struct launch_cred *cred;
+	/* --per-process=K: this sample's processes, the K largest written */
+	unsigned long top;
+	struct tl_sample *pending;
+	size_t npending, pending_cap;
+	bool warned;		/* the size warning was given */
 };
+
+/* Timeline outputs growing faster than this (bytes a second) get a warning. */
+#define RECORDER_WARN_RATE (1UL << 20)
 
 /*
  * Open the outputs o asks for (checked before the workload starts) and
@@ -33,8 +41,15 @@ struct recorder {
  */
 int recorder_open(struct recorder *rc, const struct trace_opts *o,
 		  const struct launch_cred *cred, const char **what);
-/* A sample of the tree. */
+/* A sample of the tree (after its processes' samples, if any). */
 void recorder_tree(struct recorder *rc, const struct tl_sample *s);
+/*
+ * Once, when the timeline files grow faster than RECORDER_WARN_RATE: the
+ * warning, with the rate and what it comes to in an hour, in buf; true
+ * when there is one to print.
+ */
+bool recorder_size_warning(struct recorder *rc, double t_s, char *buf,
+			   size_t len);
 /* A sample of one process (a tracer_sample_fn). */
 void recorder_proc(void *rc, const struct tl_sample *s);
 /*

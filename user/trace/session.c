@@ -343,36 +343,100 @@ int tracer_stop(struct tracer *t)
 	return err < 0 ? err : 0;
 }
 
-int tracer_collect_live(struct tracer *t, struct tm_report *r)
+/* Elements read per bpf_map_lookup_batch() call. */
+#define BATCH 4096
+
+typedef int (*elem_fn)(void *ctx, const void *value);
+
+/*
+ * every element of the hash map fd (keys of ksize <= 8 bytes, values of
+ * vsize) to each: in batches, a syscall per BATCH elements, so that an
+ * interval with 20k processes costs milliseconds; one by one where the
+ * kernel cannot batch. 0, or what each or the kernel returned.
+ */
+static int read_map(int fd, size_t ksize, size_t vsize, elem_fn each,
+		    void *ctx)
 {
-	int pfd = bpf_map__fd(t->skel->maps.procs);
-	int mfd = bpf_map__fd(t->skel->maps.mms);
-	__u32 pid, *prev = NULL;
-	__u64 mm, *mprev = NULL;
-	struct proc_info pi;
-	struct mm_state m;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	char *keys = malloc(BATCH * ksize), *vals = malloc(BATCH * vsize);
+	__u64 token = 0, prev = 0, key = 0;
+	bool first = true, done = false;
+	__u32 n, i;
+	int err = 0;
+
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!done && !err) {
+		n = BATCH;
+		if (bpf_map_lookup_batch(fd, first ? NULL : &token, &token,
+					 keys, vals, &n, &opts)) {
+			err = -errno;
+			if (err != -ENOENT)
+				break;
+			/* the last batch: n elements, then no more */
+			err = 0;
+			done = true;
+		}
+		first = false;
+		for (i = 0; i < n && !err; i++)
+			err = each(ctx, vals + (size_t)i * vsize);
+	}
+	if (err != -EINVAL && err != -EOPNOTSUPP &&
+	    err != -524 /* the kernel's ENOTSUPP */)
+		goto out;
+	err = 0;
+	first = true;
+	while (!err && !bpf_map_get_next_key(fd, first ? NULL : &prev, &key)) {
+		prev = key;
+		first = false;
+		if (!bpf_map_lookup_elem(fd, &key, vals))
+			err = each(ctx, vals);
+	}
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+struct collect {
+	struct tm_report *r;
+	bool faults;
+};
+
+static int collect_proc(void *ctx, const void *value)
+{
+	const struct collect *c = ctx;
+	struct proc_info pi = *(const struct proc_info *)value;
 	uint64_t minflt, majflt;
 
-	while (!bpf_map_get_next_key(pfd, prev, &pid)) {
-		prev = &pid;
-		if (bpf_map_lookup_elem(pfd, &pid, &pi))
-			continue;
-		/* the kernel's sums cover threads that have not exited */
-		if (!procfs_faults(pi.pid, &minflt, &majflt)) {
-			pi.min_flt = minflt;
-			pi.maj_flt = majflt;
-		}
-		if (model_add_proc(r, &pi))
-			return -ENOMEM;
+	/* the kernel's sums cover threads that have not exited */
+	if (c->faults && !procfs_faults(pi.pid, &minflt, &majflt)) {
+		pi.min_flt = minflt;
+		pi.maj_flt = majflt;
 	}
-	while (!bpf_map_get_next_key(mfd, mprev, &mm)) {
-		mprev = &mm;
-		if (bpf_map_lookup_elem(mfd, &mm, &m))
-			continue;
-		if (model_add_mm(r, &m))
-			return -ENOMEM;
-	}
-	return 0;
+	return model_add_proc(c->r, &pi) ? -ENOMEM : 0;
+}
+
+static int collect_mm(void *ctx, const void *value)
+{
+	const struct collect *c = ctx;
+
+	return model_add_mm(c->r, value) ? -ENOMEM : 0;
+}
+
+int tracer_collect_live(struct tracer *t, struct tm_report *r, bool faults)
+{
+	struct collect c = { .r = r, .faults = faults };
+	int err;
+
+	err = read_map(bpf_map__fd(t->skel->maps.procs), sizeof(__u32),
+		       sizeof(struct proc_info), collect_proc, &c);
+	if (!err)
+		err = read_map(bpf_map__fd(t->skel->maps.mms), sizeof(__u64),
+			       sizeof(struct mm_state), collect_mm, &c);
+	return err;
 }
 
 void tracer_kobj_sizes(struct tracer *t, struct kobj_sizes *out)

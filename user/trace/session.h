@@ -46,8 +46,12 @@ int tracer_setup_events(struct tracer *t);
  * sums change no more after it. 0 or -errno.
  */
 int tracer_stop(struct tracer *t);
-/* Add what is still in the maps (live processes and mms) to r. */
-int tracer_collect_live(struct tracer *t, struct tm_report *r);
+/*
+ * Add what is still in the maps (live processes and mms) to r, read in
+ * batches; faults: also each process's fault counts from /proc (a file
+ * per process: for the final report, not for every interval).
+ */
+int tracer_collect_live(struct tracer *t, struct tm_report *r, bool faults);
 /* The kernel object sizes charged, with the kstack size BPF saw. */
 void tracer_kobj_sizes(struct tracer *t, struct kobj_sizes *out);
 

@@ -283,6 +283,25 @@ static void test_plan_unavailable(void **state)
 	assert_string_equal(l.unavailable, "unavailable");
 }
 
+/* A program that runs only up to a task count (threads: memory). */
+static void test_plan_max_tasks(void **state)
+{
+	struct bench_plan_line l;
+	char line[256], err[256];
+
+	(void)state;
+	assert_int_equal(parse_line("c-threads	t {n} {s}	max-tasks: 100000\n",
+				    line, sizeof(line), &l, err, sizeof(err)),
+			 0);
+	assert_string_equal(l.template, "t {n} {s}");
+	assert_null(l.unavailable);
+	assert_int_equal(l.max_tasks, 100000);
+	/* without one, no limit */
+	assert_int_equal(parse_line("go	g {n}\n", line, sizeof(line), &l,
+				    err, sizeof(err)), 0);
+	assert_int_equal(l.max_tasks, 0);
+}
+
 static void test_plan_skipped(void **state)
 {
 	static const char *const skipped[] = { "", "\n", "   \t \r\n",
@@ -317,6 +336,11 @@ static void test_plan_bad(void **state)
 	expect_bad_line("go\tcmd {n}\tmaybe later", "third field");
 	expect_bad_line("go\tcmd {n}\tunavailablex", "third field");
 	expect_bad_line("go\tcmd {n}\tunavailable: x\textra", "more than 3");
+	expect_bad_line("go\tcmd {n}\tmax-tasks: 0", "invalid max-tasks (");
+	expect_bad_line("go\tcmd {n}\tmax-tasks: 1e5", "invalid max-tasks (");
+	expect_bad_line("go\tcmd {n}\tmax-tasks: -1", "invalid max-tasks (");
+	expect_bad_line("go\tcmd {n}\tmax-tasks:", "invalid max-tasks (");
+	expect_bad_line("go\tcmd {n}\tmax-tasks: 100000001", "invalid max-tasks (");
 	expect_bad_line("\tcmd {n}", "invalid program name (");
 	expect_bad_line(" go\tcmd {n}", "invalid program name (");
 	expect_bad_line("a\x01\tcmd {n}", "invalid program name (");
@@ -441,6 +465,7 @@ int main(void)
 		cmocka_unit_test(test_has_placeholder),
 		cmocka_unit_test(test_plan_line),
 		cmocka_unit_test(test_plan_unavailable),
+		cmocka_unit_test(test_plan_max_tasks),
 		cmocka_unit_test(test_plan_skipped),
 		cmocka_unit_test(test_plan_bad),
 		cmocka_unit_test(test_name_ok),

@@ -398,6 +398,28 @@ static void test_too_many_pids(void **state)
 }
 
 /* -d and -i: seconds; -d only with -p. */
+/* #18: --per-process=K, the K largest processes in each sample. */
+static void test_per_process_top(void **state)
+{
+	char *all[] = { "--timeline", "t.csv", "--per-process", "--", "ls", NULL };
+	char *top[] = { "--timeline=t.csv", "--per-process=5", "--", "ls", NULL };
+	char *zero[] = { "--timeline", "t", "--per-process=0", "--", "ls", NULL };
+	char *junk[] = { "--timeline", "t", "--per-process=5x", "--", "ls", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(all, &p);
+	expect_cmd_ls(&p);
+	assert_true(p.o.per_process);
+	assert_int_equal(p.o.per_process_top, 0);
+	parse(top, &p);
+	expect_cmd_ls(&p);
+	assert_true(p.o.per_process);
+	assert_int_equal(p.o.per_process_top, 5);
+	expect_error(zero, "invalid --per-process '0'");
+	expect_error(junk, "'5x'");
+}
+
 static void test_duration_interval(void **state)
 {
 	char *attach[] = { "-p", "1", "-d", "2.5", "--interval=0.25", NULL };
@@ -639,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_pids),
 		cmocka_unit_test(test_pid_limits),
 		cmocka_unit_test(test_too_many_pids),
+		cmocka_unit_test(test_per_process_top),
 		cmocka_unit_test(test_duration_interval),
 		cmocka_unit_test(test_mode_conflicts),
 		cmocka_unit_test(test_combined_short_options),

@@ -169,6 +169,38 @@ static void port_in_use_is_eaddrinuse(void **state)
 	metrics_http_stop(&other);
 }
 
+/* [::1] too, where the machine has IPv6 loopback */
+static void serves_on_ipv6_loopback(void **state)
+{
+	struct metrics_http h = METRICS_HTTP_INIT;
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	struct sockaddr_in6 peer = { .sin6_family = AF_INET6 };
+	char buf[4096] = "";
+	const char *req = "GET /metrics HTTP/1.0\r\n\r\n";
+	ssize_t n, len = 0;
+	int fd, err;
+
+	(void)state;
+	sa.sin6_addr = in6addr_loopback;
+	err = metrics_http_bind(&h, (struct sockaddr *)&sa, sizeof(sa));
+	if (err == -EADDRNOTAVAIL || err == -EAFNOSUPPORT)
+		skip();
+	assert_int_equal(err, 0);
+	assert_int_equal(metrics_http_start(&h), 0);
+	publish(&h);
+	peer.sin6_addr = in6addr_loopback;
+	peer.sin6_port = htons(metrics_http_port(&h));
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&peer, sizeof(peer)), 0);
+	assert_int_equal(write(fd, req, strlen(req)), (ssize_t)strlen(req));
+	while ((n = read(fd, buf + len, sizeof(buf) - len - 1)) > 0)
+		len += n;
+	close(fd);
+	assert_non_null(strstr(buf, "\r\n\r\ntext body\n"));
+	metrics_http_stop(&h);
+}
+
 /*
  * The server's thread blocks every signal, so the ones taskmem reads from
  * its signalfd (SIGINT, SIGTERM, SIGCHLD...) never land there.
@@ -220,6 +252,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(port_in_use_is_eaddrinuse,
 						setup, teardown),
+		cmocka_unit_test(serves_on_ipv6_loopback),
 		cmocka_unit_test_setup_teardown(signals_stay_with_the_main_thread,
 						setup, teardown),
 	};

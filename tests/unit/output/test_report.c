@@ -291,15 +291,15 @@ static const char *line_starting(struct fixture *fx, const char *text,
 	return copy_line(text, prefix, fx->line, sizeof(fx->line));
 }
 
-#define HEADER "     PID "	/* the start of the table's header line */
+#define HEADER "    PID "	/* the start of the table's header line */
 
-/* The table row of pid (rows start with the pid in 8 columns). */
+/* The table row of pid (rows start with the pid in 7 columns). */
 static const char *table_row(struct fixture *fx, const char *text,
 			     uint32_t pid)
 {
 	char prefix[16];
 
-	snprintf(prefix, sizeof(prefix), "%8u ", pid);
+	snprintf(prefix, sizeof(prefix), "%7u ", pid);
 	return line_starting(fx, text, prefix);
 }
 
@@ -442,6 +442,39 @@ static void test_what_quotes(void **state)
 			    "python3 -c ");
 	report_what(&att, buf, sizeof(buf));
 	assert_string_equal(buf, "attached to pid 4242,4243");
+}
+
+/* #18: the status line fits the terminal, whatever its width. */
+static void test_status_line_fits(void **state)
+{
+	static const int widths[] = { 200, 104, 103, 80, 60, 49, 30, 10, 1, 0 };
+	const struct status_figures s = {
+		.elapsed_s = 12.34, .processes = 2000, .threads = 2001,
+		.rss = 17 * MIB + 676 * 1024, .peak_rss = 17 * MIB + 676 * 1024,
+		.footprint = 68 * MIB + 850 * 1024,
+		.peak_footprint = 68 * MIB + 850 * 1024,
+	};
+	char buf[256];
+	size_t i;
+
+	(void)state;
+	report_status_line(buf, sizeof(buf), 200, &s);
+	assert_string_equal(buf, "[12.3 s] 2000 processes, 2001 threads; RSS "
+				 "17.66 MiB (peak 17.66 MiB), footprint "
+				 "68.83 MiB (peak 68.83 MiB)");
+	report_status_line(buf, sizeof(buf), 80, &s);
+	assert_string_equal(buf, "[12s] 2000 proc 2001 thr RSS 17.66 MiB/"
+				 "17.66 MiB fp 68.83 MiB/68.83 MiB");
+	report_status_line(buf, sizeof(buf), 60, &s);
+	assert_string_equal(buf, "[12s] RSS 17.66 MiB fp 68.83 MiB (peak "
+				 "68.83 MiB)");
+	report_status_line(buf, sizeof(buf), 30, &s);
+	assert_string_equal(buf, "fp 68.83 MiB (peak 68.83 MiB)");
+	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		report_status_line(buf, sizeof(buf), widths[i], &s);
+		assert_true((int)strlen(buf) <= (widths[i] > 1 ? widths[i] - 1 : 1));
+		assert_true(strlen(buf) > 0);
+	}
 }
 
 static void test_human_bytes(void **state)
@@ -762,7 +795,7 @@ static void test_table_maxrss_note(void **state)
 	assert_null(strstr(out, "above the table"));
 	fx->r.kernel_maxrss = 300 * MIB;
 	out = render(fx, report_table, false);
-	expect_contains(out, ": 300.0 MiB (above the table: it counts the "
+	expect_contains(out, ": 300.0 MiB\n  (above the table: it counts the "
 			     "root before exec, a copy of taskmem)\n");
 }
 
@@ -776,7 +809,7 @@ static void test_table_attached(void **state)
 	assert_string_equal(line_starting(fx, out, "taskmem: "),
 			    "taskmem: attached to pid 100,102");
 	expect_contains(out, "\n  stopped: duration, 1.500 s, ");
-	expect_cell(fx, out, line_starting(fx, out, "   TOTAL "), "EXIT", "-");
+	expect_cell(fx, out, line_starting(fx, out, "  TOTAL "), "EXIT", "-");
 	assert_null(strstr(out, "max RSS"));
 	expect_contains(line_starting(fx, out, "     100 p100 "), "100.0 MiB");
 	/* no VmHWM known for 102 */
@@ -814,7 +847,7 @@ static void test_table_total(void **state)
 {
 	struct fixture *fx = *state;
 	const char *out = render(fx, report_table, true);
-	const char *row = line_starting(fx, out, "   TOTAL ");
+	const char *row = line_starting(fx, out, "  TOTAL ");
 
 	expect_contains(row, "(simultaneous)");
 	expect_cell(fx, out, row, "FOOTPRINT", "258.0 MiB");
@@ -838,7 +871,7 @@ static void test_table_exited_row(void **state)
 	const char *out = render(fx, report_table, true);
 	const char *row = table_row(fx, out, 100);
 
-	expect_contains(row, "        1 p100 ");
+	expect_contains(row, "       1 p100 ");
 	expect_cell(fx, out, row, "FOOTPRINT", "65.00 MiB");
 	expect_cell(fx, out, row, "PEAK_RSS", "64.00 MiB");
 	expect_cell(fx, out, row, "PGTABLES", "512.0 KiB");
@@ -899,8 +932,8 @@ static void check_aligned(struct fixture *fx, bool long_table,
 
 static void test_table_aligned(void **state)
 {
-	static const char *const rows[] = { "     100 ", "     102 ",
-					    "   TOTAL " };
+	static const char *const rows[] = { "    100 ", "    102 ",
+					    "  TOTAL " };
 	size_t i;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -914,9 +947,9 @@ static void test_table_shared_row_aligned(void **state)
 {
 	struct fixture *fx = *state;
 
-	check_aligned(fx, false, "     101 ");
+	check_aligned(fx, false, "    101 ");
 	fx->r.procs[1].shared_mm_with = 4194304;
-	check_aligned(fx, false, "     101 ");
+	check_aligned(fx, false, "    101 ");
 }
 
 static void test_table_no_warning(void **state)
@@ -1001,6 +1034,126 @@ static void test_interim(void **state)
 	assert_null(strstr(out, "     101 "));
 }
 
+/* #18: an interval table shows the 15 largest now, then the rest summed. */
+static void test_interim_largest(void **state)
+{
+	struct tm_proc procs[40];
+	struct tm_report r;
+	char *out = NULL, pid[16];
+	const char *at, *prev = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(procs, 0, sizeof(procs));
+	for (i = 0; i < 40; i++) {
+		procs[i].pid = 1000 + i;
+		/* not in footprint order: the table sorts */
+		procs[i].cur_footprint = ((i * 7) % 40 + 1) * MIB;
+		procs[i].cur_rss = MIB;
+		procs[i].alive = true;
+		strcpy(procs[i].comm, "w");
+	}
+	r.procs = procs;
+	r.nprocs = 40;
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	report_interim(f, &r, 1.0);
+	assert_int_equal(fclose(f), 0);
+	/* footprints 40 MiB down to 26 MiB, in that order; 25 MiB not shown */
+	for (i = 40; i >= 26; i--) {
+		size_t k = 0;
+
+		while (((k * 7) % 40 + 1) != i)
+			k++;
+		snprintf(pid, sizeof(pid), "\n    %zu w ", 1000 + k);
+		at = strstr(out, pid);
+		assert_non_null(at);
+		assert_true(!prev || at > prev);
+		prev = at;
+	}
+	/* 15 rows of processes, no more */
+	for (i = 0, at = out; (at = strstr(at, "\n    10")); i++)
+		at++;
+	assert_int_equal(i, 15);
+	/* 25 others: 25 MiB of RSS, 1 + ... + 25 = 325 MiB of footprint */
+	assert_non_null(strstr(out, "(others)          25.00 MiB             "
+				    "325.0 MiB\n  25 more processes, smaller "
+				    "now\n"));
+	free(out);
+}
+
+/* Rows of out that start with a pid (process rows). */
+static int process_rows(const char *out)
+{
+	int n = 0;
+
+	for (; (out = strchr(out, '\n')); out++)
+		n += out[1] == ' ' && strspn(out + 1, " ") < 8 &&
+		     out[1 + strspn(out + 1, " ")] >= '1' &&
+		     out[1 + strspn(out + 1, " ")] <= '9';
+	return n;
+}
+
+/*
+ * #18: 40 processes: 10 "big" of 10..19 MiB, 29 "sleep" of 1 MiB (one
+ * still running) and a "cc" of 2 MiB. The table shows the 15 largest and
+ * a row per command for the rest; --all-processes and JSON keep all.
+ */
+static void test_table_groups(void **state)
+{
+	struct tm_proc procs[40];
+	struct tm_report r;
+	char *out = NULL;
+	size_t len = 0, i;
+	FILE *f;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(procs, 0, sizeof(procs));
+	for (i = 0; i < 40; i++) {
+		procs[i].pid = 2000 + i;
+		procs[i].ppid = 2000;
+		strcpy(procs[i].comm, i < 10 ? "big" : i < 39 ? "sleep" : "cc");
+		procs[i].peak_footprint = i < 10 ? (10 + i) * MIB :
+					  i < 39 ? MIB : 2 * MIB;
+		procs[i].peak_rss = procs[i].peak_footprint / 2;
+		procs[i].rss_at_tree_peak = i % 2 ? 0 : 4096;
+		procs[i].peak_threads = 1;
+		procs[i].alive = i == 20;
+	}
+	r.procs = procs;
+	r.nprocs = 40;
+	r.command = command;
+	r.command_argc = 1;
+	for (i = 0; i < 2; i++) {
+		free(out);
+		out = NULL;
+		f = open_memstream(&out, &len);
+		assert_non_null(f);
+		report_table(f, &r, false);
+		assert_int_equal(fclose(f), 0);
+		if (i)
+			break;
+		/* the 10 big ones, then cc and 4 sleeps: 15 rows */
+		assert_int_equal(process_rows(out), 15);
+		assert_non_null(strstr(out, "\n   2009 "));
+		assert_non_null(strstr(out, "\n   2039 "));
+		/* 25 sleeps left: 25 MiB summed, 13 of them with 4 KiB at
+		 * the peak, one running: exit codes differ */
+		assert_non_null(strstr(out, "\n                sleep \u00d725"
+					    "        25.00 MiB 12.50 MiB "));
+		assert_non_null(strstr(out, " 52.00 KiB   mixed\n"));
+		assert_non_null(strstr(out, "\n25 of 40 processes grouped by "
+					    "command"));
+		r.all_processes = true;
+	}
+	assert_int_equal(process_rows(out), 40);
+	assert_null(strstr(out, "\u00d7"));
+	free(out);
+}
+
 static void test_write_formats(void **state)
 {
 	struct fixture *fx = *state;
@@ -1067,6 +1220,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_what_quotes),
+		cmocka_unit_test(test_status_line_fits),
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_human_bytes_rounding),
 		cmocka_unit_test(test_human_bytes_truncates),
@@ -1099,6 +1253,8 @@ int main(void)
 		TEST(test_table_warning),
 		TEST(test_table_cgroup),
 		TEST(test_interim),
+		cmocka_unit_test(test_interim_largest),
+		cmocka_unit_test(test_table_groups),
 		TEST(test_write_formats),
 		TEST(test_write_error),
 		TEST(test_text_controls_escaped),

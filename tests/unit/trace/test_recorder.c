@@ -210,6 +210,83 @@ static void test_csv_per_process(void **state)
 	assert_int_equal(access(fx->plot, F_OK), -1);
 }
 
+/* #18: --per-process=K: each sample's K largest, largest first. */
+static void test_csv_per_process_top(void **state)
+{
+	struct fixture *fx = *state;
+	const char *what = NULL, *line;
+	char expect[64];
+	int i, pid;
+
+	fx->o.per_process = true;
+	fx->o.per_process_top = 2;
+	fx->o.perfetto = fx->o.plot = NULL;
+	assert_int_equal(recorder_open(&fx->rc, &fx->o, NULL, &what), 0);
+	for (i = 1; i <= 3; i++) {
+		struct tl_sample tree = sample(i * 0.01, 0, 100);
+
+		/* pids 101..104 hold 1..4 MiB; in sample i, pid 101 holds 10 * i */
+		for (pid = 101; pid <= 104; pid++) {
+			struct tl_sample p = sample(i * 0.01, pid, pid - 100);
+
+			if (pid == 101 && i > 1)
+				p = sample(i * 0.01, pid, 10 * i);
+			recorder_proc(&fx->rc, &p);
+		}
+		recorder_tree(&fx->rc, &tree);
+	}
+	assert_int_equal(recorder_finish(&fx->rc, &fx->r, &what), 0);
+	assert_int_equal(slurp(fx, fx->csv), 0);
+	/* header, then per sample: 2 processes and the tree */
+	assert_int_equal(count_lines(fx, "0.0"), 9);
+	assert_int_equal(count_lines(fx, "0.010000,104,"), 1);
+	assert_int_equal(count_lines(fx, "0.010000,103,"), 1);
+	assert_int_equal(count_lines(fx, "0.010000,101,"), 0);
+	for (i = 2; i <= 3; i++) {
+		snprintf(expect, sizeof(expect), "\n0.0%d0000,101,", i);
+		line = strstr(fx->text, expect);
+		assert_non_null(line);
+		/* the largest first, then 104; 103 and 102 left out */
+		snprintf(expect, sizeof(expect), "\n0.0%d0000,104,", i);
+		assert_true(strstr(fx->text, expect) > line);
+		snprintf(expect, sizeof(expect), "\n0.0%d0000,103,", i);
+		assert_null(strstr(fx->text, expect));
+	}
+	assert_int_equal(count_lines(fx, "0.030000,0,"), 1);
+}
+
+/* #18: one warning when the files grow by a MB a second or more. */
+static void test_size_warning(void **state)
+{
+	struct fixture *fx = *state;
+	const char *what = NULL;
+	char buf[256];
+	int i;
+
+	fx->o.per_process = true;
+	fx->o.perfetto = fx->o.plot = NULL;
+	assert_int_equal(recorder_open(&fx->rc, &fx->o, NULL, &what), 0);
+	for (i = 0; i < 100; i++) {
+		struct tl_sample p = sample(0.5, 100 + i, 1);
+
+		recorder_proc(&fx->rc, &p);
+	}
+	/* a few KB in 2 s: quiet; the same in 1 ms would be MB/s */
+	assert_false(recorder_size_warning(&fx->rc, 0.5, buf, sizeof(buf)));
+	assert_false(recorder_size_warning(&fx->rc, 2.0, buf, sizeof(buf)));
+	fflush(fx->rc.csv.f);
+	for (i = 0; i < 20000; i++) {
+		struct tl_sample p = sample(1.0, 100 + i, 1);
+
+		recorder_proc(&fx->rc, &p);
+	}
+	assert_true(recorder_size_warning(&fx->rc, 1.0, buf, sizeof(buf)));
+	assert_non_null(strstr(buf, " MB/s, "));
+	assert_non_null(strstr(buf, "--per-process=K"));
+	/* once */
+	assert_false(recorder_size_warning(&fx->rc, 1.5, buf, sizeof(buf)));
+}
+
 static void test_unwritable_named(void **state)
 {
 	struct fixture *fx = *state;
@@ -260,6 +337,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_all_files, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_csv_per_process_top, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_size_warning, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_csv_per_process, setup,
 						teardown),

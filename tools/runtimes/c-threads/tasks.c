@@ -1,5 +1,7 @@
 // N POSIX threads with the default stack, all started at once, each
-// sleeping S seconds; main joins them all.  Usage: tasks N S
+// sleeping S seconds once all have started (so that N are alive together
+// even where creating them takes longer than S); main joins them all.
+// Usage: tasks N S
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -10,9 +12,13 @@
 
 
 
+static pthread_barrier_t all_started;
+
 static void *sleeper(void *arg)
 {
 	struct timespec left = { .tv_sec = *(const long *)arg };
+
+	pthread_barrier_wait(&all_started);
 
 	// nanosleep writes the remaining time back, so a signal only shortens
 	// one call, not the whole sleep.
@@ -35,6 +41,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tasks: cannot allocate %ld thread ids\n", n);
 		return 1;
 	}
+	err = pthread_barrier_init(&all_started, NULL, n + 1);
+	if (err) {
+		fprintf(stderr, "tasks: cannot create a barrier: %s\n",
+			strerror(err));
+		return 1;
+	}
 	for (i = 0; i < n; i++) {
 		err = pthread_create(&threads[i], NULL, sleeper, &seconds);
 		if (err) {
@@ -43,6 +55,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	pthread_barrier_wait(&all_started);
 	for (i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);

@@ -1,8 +1,10 @@
-// N platform threads, all started at once, each sleeping S seconds; main
-// joins them all.  Usage: java Tasks N S
+// N platform threads, all started at once, each sleeping S seconds once
+// all have started (so that N are alive together even where creating them
+// takes longer than S); main joins them all.  Usage: java Tasks N S
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 public final class Tasks {
     private static final long MAX_TASKS = 10_000_000L;
@@ -31,8 +33,10 @@ public final class Tasks {
         int n = (int) parse(args[0], "task count", 1, MAX_TASKS);
         long millis = parse(args[1], "sleep seconds", 0, MAX_SECONDS) * 1000;
 
+        CountDownLatch allStarted = new CountDownLatch(1);
         Runnable sleeper = () -> {
             try {
+                allStarted.await();
                 Thread.sleep(millis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -51,6 +55,7 @@ public final class Tasks {
             }
             threads.add(t);
         }
+        allStarted.countDown();
         for (Thread t : threads) {
             t.join();
         }

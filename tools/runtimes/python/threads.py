@@ -1,5 +1,7 @@
 """N threading.Thread objects with the default stack, all started at once,
-each sleeping S seconds; the main thread joins them all.
+each sleeping S seconds once all have started (so that N are alive together
+even where creating them takes longer than S); the main thread joins them
+all.
 Usage: threads.py N S"""
 import os
 import sys
@@ -9,9 +11,15 @@ import threading
 import time
 
 def main(n, seconds):
+    all_started = threading.Barrier(n + 1)
+
+    def sleeper():
+        all_started.wait()
+        time.sleep(seconds)
+
     threads = []
     for i in range(n):
-        t = threading.Thread(target=time.sleep, args=(seconds,))
+        t = threading.Thread(target=sleeper)
         try:
             t.start()
         except RuntimeError as e:  # "can't start new thread"
@@ -21,6 +29,7 @@ def main(n, seconds):
             sys.stderr.flush()
             os._exit(1)
         threads.append(t)
+    all_started.wait()
     for t in threads:
         t.join()
 

@@ -1,8 +1,11 @@
 //! N OS threads from std::thread with Rust's default stack, all started
-//! at once, each sleeping S seconds; main joins them all.
+//! at once, each sleeping S seconds once all have started (so that N are
+//! alive together even where creating them takes longer than S); main
+//! joins them all.
 //! Usage: tasks N S
 
 use std::process::exit;
+use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
@@ -28,10 +31,15 @@ fn main() {
     let n = parse(&args[1], "task count", 1, MAX_TASKS);
     let secs = Duration::from_secs(parse(&args[2], "sleep seconds", 0, MAX_SECONDS));
 
+    let all_started = Arc::new(Barrier::new(n as usize + 1));
     let mut handles = Vec::with_capacity(n as usize);
     for i in 1..=n {
+        let gate = Arc::clone(&all_started);
         // Builder::spawn reports a failed clone instead of panicking.
-        match thread::Builder::new().spawn(move || thread::sleep(secs)) {
+        match thread::Builder::new().spawn(move || {
+            gate.wait();
+            thread::sleep(secs)
+        }) {
             Ok(h) => handles.push(h),
             Err(e) => {
                 eprintln!("tasks: cannot create thread {i} of {n}: {e}");
@@ -39,6 +47,7 @@ fn main() {
             }
         }
     }
+    all_started.wait();
     for h in handles {
         h.join().expect("a sleeping thread cannot panic");
     }
