@@ -42,11 +42,19 @@ query() {
 		jq -r '.data.result[0].value[1] // empty' 2>/dev/null
 }
 
-# query_label PROMQL LABEL: a label of the first result, or ""
-query_label() {
+# save PROMQL FILE: the whole answer of Prometheus's HTTP API to FILE
+save() {
 	curl -sf --max-time 5 --get "http://127.0.0.1:$prom_port/api/v1/query" \
-		--data-urlencode "query=$1" 2>/dev/null |
-		jq -r --arg l "$2" '.data.result[0].metric[$l] // empty' 2>/dev/null
+		--data-urlencode "query=$1" >"$2" 2>/dev/null
+}
+
+# saved FILE NAME [LABEL]: from a saved answer, the value of the series
+# NAME (or its label LABEL), or ""
+saved() {
+	jq -r --arg n "$2" --arg l "${3:-}" \
+		'first(.data.result[] | select(.metric.__name__ == $n)
+			| if $l == "" then .value[1] else .metric[$l] end) // empty' \
+		"$1" 2>/dev/null
 }
 
 # wait_query PROMQL WANT SECS: true once PROMQL's value is WANT
@@ -98,7 +106,7 @@ weird_memshape() {
 }
 
 case_prometheus() {
-	local n=prometheus port tpid prog v json sel
+	local n=prometheus port tpid prog v json sel a
 
 	port=$(free_port) || {
 		result 0 "$n: a free port" "none found" "one on 127.0.0.1"
@@ -125,25 +133,28 @@ case_prometheus() {
 	wait_output "$tmp/$n.json" '}' $PROM_WAIT "$tpid"
 	wait_query "taskmem_tree_processes$sel" 0 $PROM_WAIT
 	report=$tmp/$n.json
+	save "{job=\"taskmem\"}" "$tmp/$n.api"
+	a=$tmp/$n.api
 	json=$(val .tree.peak_rss_bytes)
-	v=$(query "taskmem_tree_peak_rss_bytes$sel")
+	v=$(saved "$a" taskmem_tree_peak_rss_bytes)
 	equals "$n: taskmem_tree_peak_rss_bytes from Prometheus's API (JSON report's tree.peak_rss_bytes: $json)" \
 		"${v:-missing}" "$json"
 	bytes_range "$n: JSON tree.peak_rss_bytes" "$json" $((96 * M)) $((100 * M))
 	equals "$n: taskmem_tree_peak_footprint_bytes" \
-		"$(query "taskmem_tree_peak_footprint_bytes$sel")" \
+		"$(saved "$a" taskmem_tree_peak_footprint_bytes)" \
 		"$(val .tree.peak_footprint_bytes)"
 	equals "$n: taskmem_process_peak_rss_bytes of the workload" \
-		"$(query "taskmem_process_peak_rss_bytes$sel")" \
+		"$(saved "$a" taskmem_process_peak_rss_bytes)" \
 		"$(val root.peak_rss_bytes)"
 	# shown as $'...': the name holds a newline
 	equals_str "$n: comm label, escaped and read back" \
-		"$(printf %q "$(query_label "taskmem_process_peak_rss_bytes$sel" comm)")" \
+		"$(printf %q "$(saved "$a" taskmem_process_peak_rss_bytes comm)")" \
 		"$(printf %q "$WEIRD")"
+	equals_str "$n: run label" "$(saved "$a" taskmem_tree_rss_bytes run)" ci
 	equals "$n: taskmem_lost_events_total" \
-		"$(query "taskmem_lost_events_total$sel")" 0
-	equals "$n: taskmem_build_info" "$(query "taskmem_build_info$sel")" 1
-	equals "$n: scrape target up" "$(query 'up{job="taskmem"}')" 1
+		"$(saved "$a" taskmem_lost_events_total)" 0
+	equals "$n: taskmem_build_info" "$(saved "$a" taskmem_build_info)" 1
+	equals "$n: scrape target up" "$(saved "$a" up)" 1
 
 	# what Prometheus asked for: OpenMetrics, ending in # EOF
 	v=$(curl -s --max-time 5 -D "$tmp/$n.headers" -H 'Accept: application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1' \
@@ -204,28 +215,61 @@ case_usage() {
 	n=bad-label
 	trace $n --listen 127.0.0.1:9 --metrics-label 9x=1 -- true
 	expect_status $n 64
-	contains "$n: message" "$(cat "$tmp/$n.err")" "'9x'"
+	contains "$n: message" "$(head -n 1 "$tmp/$n.err")" "'9x'"
 	n=bad-port
 	trace $n --listen 127.0.0.1:70000 -- true
 	expect_status $n 64
-	contains "$n: message" "$(cat "$tmp/$n.err")" "'70000'"
+	contains "$n: message" "$(head -n 1 "$tmp/$n.err")" "'70000'"
 	n=bad-address
 	trace $n --listen 127.0.0.256:9 -- true
 	expect_status $n 64
-	contains "$n: message" "$(cat "$tmp/$n.err")" "'127.0.0.256'"
+	contains "$n: message" "$(head -n 1 "$tmp/$n.err")" "'127.0.0.256'"
 	n=port-in-use
 	port=$(free_port) || return
 	trace_bg $n-holder -q --listen "127.0.0.1:$port" --linger 0 \
-		-- "$TOOLS/memshape" anon 1 3000
+		-- "$TOOLS/memshape" anon 1 1500
 	for ((i = 0; i < 100; i++)); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
 		sleep 0.05
 	done
 	trace $n --listen "127.0.0.1:$port" -- "$TOOLS/memshape" exit 3
 	expect_status $n 64
-	contains "$n: message" "$(cat "$tmp/$n.err")" "port $port is in use"
+	contains "$n: message" "$(head -n 1 "$tmp/$n.err")" "port $port is in use"
 	wait_bg "$bg_pid"
 	expect_status $n-holder 0
+}
+
+# listen_addr PORT: the address a socket listens on at PORT on IPv4, as
+# /proc/net/tcp writes it (0100007F: 127.0.0.1), or ""
+listen_addr() {
+	awk -v p="$(printf ':%04X' "$1")" \
+		'$4 == "0A" && substr($2, 9) == p { print substr($2, 1, 8) }' \
+		/proc/net/tcp
+}
+
+# through sudo, ":PORT" binds the loopback address only (attached to a
+# process of the user behind sudo, so that nothing else is needed)
+case_sudo_any() {
+	local n=sudo-any port addr= i spid tpid
+
+	port=$(free_port) || return
+	start_bg "$tmp/$n-target" setpriv --reuid 65534 --regid 65534 \
+		--clear-groups sleep 30
+	spid=$bg_pid
+	start_bg "$tmp/$n" env SUDO_UID=65534 SUDO_GID=65534 "$TASKMEM" trace \
+		-q -p "$spid" -d 3 --listen ":$port" --linger 0
+	tpid=$bg_pid
+	for ((i = 0; i < 200; i++)); do
+		addr=$(listen_addr "$port")
+		[[ -n $addr ]] && break
+		sleep 0.05
+	done
+	equals_str "$n: address bound for ':$port' (/proc/net/tcp)" \
+		"${addr:-none}" 0100007F
+	wait_bg "$tpid"
+	equals "$n: taskmem exit status" "$status" 0
+	((status == 0)) || sed -n '1,3s/^/#   /p' "$tmp/$n.err"
+	stop_bg "$spid"
 }
 
 # --linger 0: taskmem exits as soon as the report is written
@@ -254,6 +298,7 @@ main() {
 	start preflight
 	case_usage
 	case_linger_zero
+	case_sudo_any
 	case_file
 	case_prometheus
 	finish

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/signalfd.h>
+#include "common/asuser.h"
 #include "common/errors.h"
 #include "output/file.h"
 #include "trace/exporter.h"
@@ -22,12 +23,13 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Started through sudo: a listener without an address stays local. */
+/*
+ * Started through sudo by another user (asuser.h): a listener without an
+ * address stays local.
+ */
 static bool via_sudo(void)
 {
-	const char *uid = getenv("SUDO_UID");
-
-	return geteuid() == 0 && uid && *uid;
+	return asuser_get() != NULL;
 }
 
 static int listen_on(struct exporter *e, const struct metrics_listen *l)
@@ -84,7 +86,7 @@ static int check_file(struct exporter *e)
 	err = output_open(&out, e->opts->file, NULL, e->owner);
 	if (err)
 		tm_err("cannot write metrics to '%s': %s", e->opts->file,
-		       strerror(-err));
+		       output_strerror(err));
 	output_abort(&out);
 	return err;
 }
@@ -174,7 +176,7 @@ static void write_file(struct exporter *e, const char *text, size_t len)
 	/* tracing goes on; the next interval tries again */
 	if (err && !e->file_failed)
 		tm_err("cannot write metrics to '%s': %s", e->opts->file,
-		       strerror(-err));
+		       output_strerror(err));
 	e->file_failed = err;
 }
 

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 #include "testutil.h"
+#include "common/asuser.h"
 #include "common/text.h"
 #include "trace/exporter.h"
 
@@ -128,15 +129,16 @@ static void bad_file_refused_before_tracing(void **state)
 static void any_address_is_loopback_through_sudo(void **state)
 {
 	struct fixture *fx = *state;
+	struct asuser nobody = { .uid = 65534, .gid = 65534, .name = "nobody" };
 
-	need_root();	/* through sudo: root with SUDO_UID */
+	need_root();	/* through sudo: root, another user behind it */
 	fx->m.listen = ":0";
 	loopback(&fx->m.where);
 	fx->m.where.any = true;
 	assert_int_equal(cli_metrics_finish(&fx->m, NULL, 0), 0);
-	setenv("SUDO_UID", "65534", 1);
+	asuser_set(&nobody);
 	assert_int_equal(exporter_open(&fx->e, &fx->m, &fx->owner, "1"), 0);
-	unsetenv("SUDO_UID");
+	asuser_set(NULL);
 	assert_string_equal(fx->e.url, "http://127.0.0.1:0/metrics");
 	/* (without sudo it would be 0.0.0.0: not bound here, loopback only) */
 }
