@@ -376,6 +376,9 @@ need_memshape() {
 # start PREFLIGHT: run the function PREFLIGHT, false (after saying why) when
 # the test cannot run, and then exit after the count; else make $tmp.
 start() {
+	# run through sudo, taskmem would open every file as the user behind
+	# it, and $tmp is root's: the tests that want sudo set it themselves
+	unset SUDO_UID SUDO_GID SUDO_USER SUDO_COMMAND
 	trap cleanup EXIT
 	trap 'exit 130' INT TERM
 

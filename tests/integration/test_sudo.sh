@@ -271,6 +271,24 @@ case_comm_escape() {
 		"$(grep -c '^\* \* \*' "$tmp/cmdline.err")" 0
 }
 
+# A full disk (/dev/full): said so; a side output failing keeps the report.
+case_disk_full() {
+	timeout "$RUN_TIMEOUT" "$TASKMEM" trace -q -o /dev/full -- true \
+		>"$tmp/full.out" 2>"$tmp/full.err"
+	status=$?
+	refused full 125 "No space left on device"
+	timeout "$RUN_TIMEOUT" "$TASKMEM" trace -q -f json -o "$tmp/side.json" \
+		--timeline /dev/full --plot "$tmp/side.svg" -- true \
+		>"$tmp/side.out" 2>"$tmp/side.err"
+	status=$?
+	refused side 125 "No space left on device"
+	equals_str "side: report on stderr" \
+		"$(sed -n '/^{/,$p' "$tmp/side.err" | jq -r '.command[0]' 2>/dev/null)" \
+		true
+	equals_str "side: -o and --plot committed" \
+		"$(ls "$tmp/side.json" "$tmp/side.svg" 2>/dev/null | wc -l)" 0
+}
+
 preflight() {
 	need_root test_sudo.sh && need_tools "$TASKMEM" "$TOOLS/memshape" ||
 		return
@@ -312,6 +330,7 @@ main() {
 	case_bad_json
 	case_bounded_input
 	case_comm_escape
+	case_disk_full
 
 	finish
 }
