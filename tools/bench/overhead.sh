@@ -12,9 +12,15 @@
 # run-time statistics, lost events and taskmem's own peak RSS, and a fork
 # storm of 10000 processes checks taskmem's RSS budget.
 #
+# Then taskmem is loaded as if the machine had 2, 64, 256 and 4096 CPUs (the
+# TASKMEM_NR_CPUS test hook) to show that verified instructions and load
+# time stay flat.
+#
 # Environment: RUNS (default 7; RUNS=3 for a quick look), OUT_MD (markdown
 # report, default build/bench/performance.md), TASKMEM, STRESS, PYTHON,
-# BPFTRACE (the programs to use).
+# BPFTRACE (the programs to use), ONLY (a space-separated subset of the
+# workloads: faults forks threads asyncio syscalls), SYSCALLS (getppid()
+# calls of the syscalls workload, default 10000000).
 #
 # Changes to the system, each undone on exit, also on error or Ctrl-C:
 # - the sysctl kernel.bpf_stats_enabled is set to 1 only around the runs
@@ -45,20 +51,28 @@ fi
 TRACEFS=/sys/kernel/tracing
 
 # The workloads: name, then the command (W_<name>, read through namerefs).
-W_NAMES=(faults forks threads asyncio)
+SYSCALLS=${SYSCALLS:-10000000}
+W_NAMES=(faults forks threads asyncio syscalls)
 W_DESC=("page-fault storm: 1 GiB touched page by page, 4 rounds"
 	"fork storm: 5000 children, one after another"
 	"thread storm: 5000 threads, batches of 100"
-	"article-style: 100k asyncio tasks sleeping 1 s")
+	"article-style: 100k asyncio tasks sleeping 1 s"
+	"syscall loop: $SYSCALLS getppid() calls")
 W_faults=("$STRESS" faults 1024 4)
 W_forks=("$STRESS" forks 5000)
 W_threads=("$STRESS" threads 5000)
 W_asyncio=("$PYTHON" "$ROOT/tools/runtimes/python/asyncio_tasks.py" 100000 1)
+# every syscall of the machine paid a sys_exit program before 0.x (+45% here)
+W_syscalls=("$STRESS" syscalls "$SYSCALLS")
 # taskmem's RSS budget holds "while tracing 10k processes"
 W_rss10k=("$STRESS" forks 10000)
 # overhead budget (ratio of minimums) of each workload
-declare -A BUDGET=([faults]=1.10 [forks]=1.10 [threads]=1.10 [asyncio]=1.03)
-STARTUP_BUDGET_MS=100
+declare -A BUDGET=([faults]=1.10 [forks]=1.10 [threads]=1.10 [asyncio]=1.03
+	[syscalls]=1.225)
+STARTUP_BUDGET_MS=60
+# forced CPU counts: load time at the largest over the smallest at most this
+LOAD_FLAT_BUDGET=1.5
+FORCED_CPUS=(2 64 256 4096)
 RSS_BUDGET_MIB=16
 
 # What a typical user would write to keep each mm's RSS peak: the kernel's
@@ -113,7 +127,25 @@ stats_off() {
 	STATS_OLD=
 }
 
+select_workloads() {
+	local names=() descs=() i w
+
+	[[ -z ${ONLY:-} ]] && return 0
+	for w in $ONLY; do
+		for i in "${!W_NAMES[@]}"; do
+			[[ ${W_NAMES[$i]} == "$w" ]] || continue
+			names+=("$w")
+			descs+=("${W_DESC[$i]}")
+		done
+		[[ " ${names[*]} " == *" $w "* ]] ||
+			fail "use ONLY '$ONLY': '$w' is not a workload (${W_NAMES[*]})"
+	done
+	W_NAMES=("${names[@]}")
+	W_DESC=("${descs[@]}")
+}
+
 check_setup() {
+	select_workloads
 	[[ $RUNS =~ ^[1-9][0-9]*$ ]] ||
 		fail "use RUNS '$RUNS': give a whole number of runs, 1 or more"
 	[[ $(id -u) -eq 0 ]] || fail "load BPF programs: run as root"
@@ -313,6 +345,28 @@ run_rss10k() {
 	wait "$poller"
 }
 
+# run_forced_cpus: for each forced CPU count, 3 loads of taskmem; keeps
+# "cpus verified_insns min_load_ms" in $TMP/forced
+run_forced_cpus() {
+	local n r line insns ms best
+
+	for n in "${FORCED_CPUS[@]}"; do
+		best=
+		for ((r = 0; r < 3; r++)); do
+			line=$(TASKMEM_LOAD_STATS=1 TASKMEM_NR_CPUS=$n "$TASKMEM" trace \
+				--as-root -o /dev/null -- /bin/true 2>&1 >/dev/null |
+				grep 'load stats:') ||
+				fail "load taskmem with TASKMEM_NR_CPUS=$n"
+			insns=$(sed -n 's/.* verified_insns=\([0-9]*\).*/\1/p' <<<"$line")
+			ms=$(sed -n 's/.* load_ms=\([0-9.]*\).*/\1/p' <<<"$line")
+			if [[ -z $best ]] || awk -v a="$ms" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+				best=$ms
+			fi
+		done
+		echo "$n $insns $best" >>"$TMP/forced"
+	done
+}
+
 # ---- the report --------------------------------------------------------------
 
 # stats FILE: "min median" of the second column
@@ -443,6 +497,28 @@ report() {
 	rows+=$'\n'"lost events tracing those 10000 processes|$lost|0|$v"
 	table <<<"$rows"
 	echo
+	echo "## Program size and load time against the CPU count (TASKMEM_NR_CPUS, best of 3 loads)"
+	echo
+	rows="forced nr_cpus|verified instructions|load time"
+	local lo hi i0 flat
+	while read -r n insns ms; do
+		rows+=$'\n'"$n|$insns|$ms ms"
+	done <"$TMP/forced"
+	table <<<"$rows"
+	echo
+	read -r lo hi < <(awk 'NR == 1 || $3 < lo { lo = $3 } $3 > hi { hi = $3 }
+		END { print lo, hi }' "$TMP/forced")
+	i0=$(awk 'NR == 1 { print $2 }' "$TMP/forced")
+	flat=$(awk -v i0="$i0" '$2 != i0 { d = 1 } END { print !d }' "$TMP/forced")
+	rows="figure|value|budget|result"
+	v=$(verdict "$flat")
+	[[ $v == PASS ]] && pass=$((pass + 1)) || miss=$((miss + 1))
+	rows+=$'\n'"verified instructions, 2 to 4096 CPUs|$(cut -d' ' -f2 "$TMP/forced" | sort -u | paste -sd/)|the same for every count|$v"
+	v=$(verdict "$(awk -v lo="$lo" -v hi="$hi" -v b="$LOAD_FLAT_BUDGET" 'BEGIN { print hi <= lo * b }')")
+	[[ $v == PASS ]] && pass=$((pass + 1)) || miss=$((miss + 1))
+	rows+=$'\n'"load time, slowest / fastest count|$(awk -v lo="$lo" -v hi="$hi" 'BEGIN { printf "%.2f", hi / lo }')|<= $LOAD_FLAT_BUDGET|$v"
+	table <<<"$rows"
+	echo
 	echo "Budgets: $pass PASS, $miss MISS."
 }
 
@@ -507,6 +583,8 @@ for w in "${W_NAMES[@]}"; do run_stats "$w"; done
 stats_off
 echo "overhead: taskmem's RSS tracing 10000 processes" >&2
 run_rss10k
+echo "overhead: loads with nr_cpus forced to ${FORCED_CPUS[*]}" >&2
+run_forced_cpus
 
 report >"$TMP/report.md"
 cat "$TMP/report.md"
