@@ -16,13 +16,15 @@ CFLAGS ?= -g -O2
 override CFLAGS += -Wall -Wextra -Werror -MMD -MP -I$(OUT) -Ibpf -Iuser
 LDLIBS_BPF := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS_JSON := -ljson-c
+LDLIBS_DW := $(shell pkg-config --libs libdw 2>/dev/null || echo -ldw -lelf)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
 # user/ is one folder per responsibility; the pure modules (everything but
 # the libbpf glue and main.c) go into one archive that the unit tests link.
 USER_SRCS := $(wildcard user/*/*.c) user/main.c
-BPF_GLUE := user/trace/cmd_trace.c user/trace/session.c user/trace/attach.c
+BPF_GLUE := user/trace/cmd_trace.c user/trace/session.c user/trace/attach.c \
+	user/profile/profiler.c
 PURE_SRCS := $(filter-out $(BPF_GLUE) user/main.c,$(USER_SRCS))
 PURE_LIB := $(OUT)/libtaskmem-pure.a
 USER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE) user/main.c)
@@ -30,7 +32,7 @@ TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/*/test_*.c))
 # What the unit tests link besides the archive (parsers they read output
 # back with).
-TEST_LDLIBS := -lcmocka -ljson-c $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm
+TEST_LDLIBS := -lcmocka -ljson-c $(LDLIBS_DW) -lz $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm
 TEST_CFLAGS := -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 
 ifeq ($(V),1)
@@ -61,7 +63,7 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE)): $(OUT)/taskmem.skel.h
+$(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE)): $(OUT)/taskmem.skel.h $(OUT)/profile.skel.h
 
 $(OUT)/user/%.o: user/%.c
 	$(call msg,CC,$@)
@@ -74,11 +76,15 @@ $(PURE_LIB): $(patsubst %.c,$(OUT)/%.o,$(PURE_SRCS))
 
 $(OUT)/taskmem: $(USER_OBJS) $(PURE_LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) $(LDLIBS_DW) -lz -lm -o $@
 
 $(OUT)/tools/%: tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+
+# The attribution workload is built like most distribution code: without
+# frame pointers, so its callers are found through DWARF CFI only.
+$(OUT)/tools/attrib: CFLAGS += -fomit-frame-pointer
 
 # A unit test links its own file and the archive: the linker takes from it
 # only the modules the test reaches, so no test lists its dependencies.

@@ -14,6 +14,8 @@ const volatile __u32 nr_cpus = 1;
 const volatile __u32 page_shift = 12;
 /* keep the since-last-sample maxima a timeline needs (dead code if not) */
 const volatile bool track_window = false;
+/* remember when the RSS peak was reached (for memory attribution) */
+const volatile bool track_peak_ns = false;
 const volatile struct kobj_sizes ksize = {};
 
 /* Running sums and peaks of the tree; userspace reads them from .bss. */
@@ -242,6 +244,8 @@ static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
 	if (peak_raise(&tree.peak_rss, total)) {
 		m->snap_val = rss;
 		m->snap_gen = total;
+		if (track_peak_ns)
+			tree.peak_rss_ns = bpf_ktime_get_ns();
 	}
 	fold_max(&m->peak_rss, rss);
 	footprint_check(m, total);

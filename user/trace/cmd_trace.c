@@ -20,6 +20,7 @@
 #include "output/report.h"
 #include "trace/cmd_trace.h"
 #include "trace/session.h"
+#include "profile/profiler.h"
 
 /*
  * Fork the workload's process before loading BPF, while taskmem is small:
@@ -378,6 +379,9 @@ static int finish_report(struct tracer *t, const struct trace_opts *o)
 		r->peak_footprint_s = ns > t->t0_ns ?
 					      (double)(ns - t->t0_ns) / 1e9 : 0;
 	}
+	if (t->prof && profiler_finish(t->prof, t->skel->bss->tree.peak_rss_ns,
+				       t->t0_ns, &what))
+		return -EIO;
 	err = recorder_finish(&t->rec, r, &what);
 	if (err) {
 		tm_err("cannot write '%s': %s", what, strerror(-err));
@@ -417,6 +421,8 @@ static int prepare(struct tracer *t, const struct trace_opts *o)
 		return TM_EXIT_USAGE;
 	}
 	err = recorder_open(&t->rec, o, &t->cred, &what);
+	if (!err)
+		err = profiler_open(&t->prof, o, &t->cred, &what);
 	if (err) {
 		tm_err("cannot write '%s': %s", what, strerror(-err));
 		return TM_EXIT_USAGE;

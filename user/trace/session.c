@@ -19,6 +19,7 @@
 #include "common/errors.h"
 #include "model/kobj.h"
 #include "trace/procfs.h"
+#include "profile/profiler.h"
 #include "common/text.h"
 #include "trace/session.h"
 
@@ -91,6 +92,16 @@ static void kobj_configure(struct kobj_sizes *out)
 	kobj_sizes_from(size, KSTACK_DEFAULT, out);
 }
 
+/* Memory attribution after the tracer: its map of mms is shared. */
+static int profiler_start(struct tracer *t)
+{
+	struct kobj_sizes k;
+
+	tracer_kobj_sizes(t, &k);
+	return profiler_load(t->prof, t->skel->maps.mms, &k,
+			     t->report.page_size);
+}
+
 int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 {
 	struct taskmem_bpf *skel;
@@ -112,6 +123,7 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	}
 	skel->rodata->nr_cpus = ncpus;
 	skel->rodata->track_window = o->sample_ms > 0;
+	skel->rodata->track_peak_ns = t->prof != NULL;
 	skel->rodata->page_shift = __builtin_ctzl(t->report.page_size);
 	kobj_configure((struct kobj_sizes *)&skel->rodata->ksize);
 	skel->bss->kstack_bytes = skel->rodata->ksize.kstack;
@@ -133,7 +145,7 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 		tm_err("cannot attach BPF programs: %s", strerror(-err));
 		return err;
 	}
-	return 0;
+	return t->prof ? profiler_start(t) : 0;
 }
 
 static int on_exit_record(void *ctx, void *data, size_t size)
@@ -172,6 +184,8 @@ int tracer_setup_events(struct tracer *t)
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.exits),
 				 on_exit_record, t, NULL);
 	if (!t->rb)
+		return -errno;
+	if (t->prof && profiler_add_events(t->prof, t->rb))
 		return -errno;
 	t->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (t->epfd < 0)
@@ -312,6 +326,7 @@ void tracer_close(struct tracer *t)
 	cgroup_destroy(&t->cg);
 	launch_close(&t->child);
 	ring_buffer__free(t->rb);
+	profiler_free(t->prof);
 	taskmem_bpf__destroy(t->skel);
 	if (t->epfd >= 0)
 		close(t->epfd);

@@ -29,6 +29,7 @@ enum tm_stop {
 
 struct tracer {
 	struct taskmem_bpf *skel;
+	struct profiler *prof;	/* memory attribution, NULL when off */
 	struct ring_buffer *rb;
 	struct launch child;
 	struct tm_report report;
