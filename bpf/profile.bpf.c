@@ -57,6 +57,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by userspace before load */
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* rarely written: no start-up cost */
 	__type(key, __u64);
 	__type(value, struct prof_mm);
 } prof_mms SEC(".maps");
@@ -65,6 +66,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by userspace before load */
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* rarely written: no start-up cost */
 	__type(key, __u32);
 	__type(value, __u64);
 } prof_pids SEC(".maps");
@@ -73,6 +75,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by userspace before load */
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* rarely written: no start-up cost */
 	__type(key, __u32);
 	__type(value, __u8);
 } prof_tasks SEC(".maps");
@@ -171,7 +174,7 @@ static __always_inline __u32 copy_stack(struct prof_sample *s, __u64 sp)
 	__u32 first = 4096 - (sp & 4095), n;
 	int i;
 
-	for (i = 3; i >= 0; i--) {
+	for (i = PROF_STACK_BYTES / 4096 - 1; i >= 0; i--) {
 		n = first + i * 4096;
 		if (n > PROF_STACK_BYTES)
 			n = PROF_STACK_BYTES;

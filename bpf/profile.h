@@ -4,7 +4,7 @@
 #define PROFILE_H
 
 /* Bytes of the user stack copied from the stack pointer up. */
-#define PROF_STACK_BYTES 16384
+#define PROF_STACK_BYTES 8192
 /* Return addresses of the frame-pointer walk. */
 #define PROF_MAX_IPS 64
 /* x86_64 user registers DWARF numbers 0..16 (rip is 16). */

@@ -19,7 +19,7 @@
 #include "profile/profiler.h"
 #include "profile/unwind.h"
 
-#define PROF_RINGBUF_BYTES (16U << 20)
+#define PROF_RINGBUF_BYTES (8U << 20)
 #define PROF_MAX_PIDS 65536
 #define PROF_MAX_TASKS 65536
 
