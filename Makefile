@@ -152,6 +152,7 @@ check: unit integration lint sanitize fuzz
 bench: all
 	$(Q)tools/install-deps.sh bpftrace time python3
 	$(Q)bash tools/bench/overhead.sh
+	$(Q)bash tools/bench/profile.sh
 
 # The whole runtimes matrix of docs/results/runtimes.md (long: ~30 min).
 BENCH_TASKS ?= 1,10000,100000,1000000
