@@ -8,15 +8,22 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86_64/' -e 's/aarch64/arm64/')
 ifeq ($(ARCH),x86_64)
 BPF_ARCH := x86
 else
-$(error taskmem: cannot build for machine '$(shell uname -m)': only x86_64 has a vmlinux/ header and syscall table yet)
+$(error taskmem: cannot build for machine '$(shell uname -m)': only x86_64 has a vmlinux/ header yet)
 endif
+# vmlinux/<arch>/vmlinux.h links to the header of the kernel it was
+# dumped from, vmlinux_<major><minor, 2 digits>.h (as bcc's libbpf-tools).
 VMLINUX := vmlinux/$(ARCH)/vmlinux.h
+KERNEL_RELEASE := $(shell uname -r)
+VMLINUX_VERSIONED := vmlinux/$(ARCH)/vmlinux_$(shell uname -r | \
+	awk -F. '{ printf "%d%02d", $$1, $$2 }').h
 
 CFLAGS ?= -g -O2
 override CFLAGS += -Wall -Wextra -Werror -MMD -MP -I$(OUT) -Ibpf -Iuser
 LDLIBS_BPF := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS_JSON := -ljson-c
 LDLIBS_DW := $(shell pkg-config --libs libdw 2>/dev/null || echo -ldw -lelf)
+LDLIBS_HTTP := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -pthread
+LLVM_STRIP ?= llvm-strip
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(dir $(VMLINUX)) -Ibpf -Wall -Werror
 
@@ -24,7 +31,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 # the libbpf glue and main.c) go into one archive that the unit tests link.
 USER_SRCS := $(wildcard user/*/*.c) user/main.c
 BPF_GLUE := user/trace/cmd_trace.c user/trace/session.c user/trace/attach.c \
-	user/profile/profiler.c
+	user/trace/features.c user/profile/profiler.c
 PURE_SRCS := $(filter-out $(BPF_GLUE) user/main.c,$(USER_SRCS))
 PURE_LIB := $(OUT)/libtaskmem-pure.a
 USER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE) user/main.c)
@@ -32,7 +39,8 @@ TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/*/test_*.c))
 # What the unit tests link besides the archive (parsers they read output
 # back with).
-TEST_LDLIBS := -lcmocka -ljson-c $(LDLIBS_DW) -lz $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm
+TEST_LDLIBS := -lcmocka -ljson-c $(LDLIBS_DW) -lz $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm \
+	$(LDLIBS_HTTP)
 TEST_CFLAGS := -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 
 ifeq ($(V),1)
@@ -58,6 +66,7 @@ $(OUT) $(OUT)/tools $(OUT)/fuzz:
 $(OUT)/%.bpf.o: bpf/%.bpf.c $(VMLINUX) | $(OUT)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@	# DWARF: the skeleton needs only BTF
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
@@ -76,7 +85,7 @@ $(PURE_LIB): $(patsubst %.c,$(OUT)/%.o,$(PURE_SRCS))
 
 $(OUT)/taskmem: $(USER_OBJS) $(PURE_LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) $(LDLIBS_DW) -lz -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) $(LDLIBS_HTTP) $(LDLIBS_DW) -lz -lm -o $@
 
 $(OUT)/tools/%: tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
@@ -117,7 +126,7 @@ sanitize: all
 # from the seeds in tests/fuzz/seeds (copied: libFuzzer adds to its corpus).
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ibpf -Iuser
-FUZZ_SRC_cli := user/common/cli.c
+FUZZ_SRC_cli := user/common/cli.c user/common/cli_metrics.c user/common/utf8.c
 FUZZ_SRC_reader := user/replay/reader.c user/model/model.c user/model/timeline.c \
 	user/output/report.c user/output/plot.c user/output/svg.c user/common/utf8.c
 FUZZ_LIBS_reader := -ljson-c -lm
@@ -140,8 +149,10 @@ fuzz: $(OUT)/fuzz/fuzz_cli $(OUT)/fuzz/fuzz_reader
 		echo "fuzz_$$t: $$(grep -c . $(OUT)/fuzz/corpus-$$t/* 2>/dev/null | wc -l) inputs, no crash in $(FUZZ_SECONDS) s"; \
 	done
 
-# Static analysis of the userspace code.
+# Static analysis of the userspace code, and the folders' dependencies
+# pointing one way (tools/check-layers.sh).
 lint:
+	$(Q)bash tools/check-layers.sh
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --std=c11 -D__x86_64__ -Iuser -Ibpf user/*.c user/*/*.c
 
@@ -176,10 +187,14 @@ demo: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory check
 
+# Dumps the running kernel's BTF; the link then points to the new header.
 vmlinux:
-	$(call msg,GEN,$(VMLINUX))
+	@echo "  GEN      $(VMLINUX_VERSIONED) from /sys/kernel/btf/vmlinux" \
+		"(the running kernel, $(KERNEL_RELEASE)); $(VMLINUX) links to it"
 	$(Q)mkdir -p $(dir $(VMLINUX))
-	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c \
+		> $(VMLINUX_VERSIONED)
+	$(Q)ln -sf $(notdir $(VMLINUX_VERSIONED)) $(VMLINUX)
 
 clean:
 	$(call msg,CLEAN,$(OUT))

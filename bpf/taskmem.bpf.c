@@ -10,25 +10,64 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "taskmem.h"
-#include "tree.bpf.h"
 
 #define PF_KTHREAD 0x00200000
+#define EEXIST 17
 #define MAX_ANCESTORS 64
 
 #define CLONE_VM 0x00000100ULL
 #define CLONE_THREAD 0x00010000ULL
 
-/* Syscalls that change an mm's virtual size (x86_64 numbers). */
-#define NR_mmap 9
-#define NR_munmap 11
-#define NR_brk 12
-#define NR_mremap 25
-
 char LICENSE[] SEC("license") = "GPL";
 
+/* Possible CPUs, for calibrate_cpus (set before load). */
+const volatile __u32 nr_cpus = 1;
+const volatile __u32 page_shift = 12;
+/* keep the since-last-sample maxima a timeline needs (dead code if not) */
+const volatile bool track_window = false;
+/* note when the RSS peak was reached (memory attribution) */
+const volatile bool track_peak_ns = false;
+const volatile struct kobj_sizes ksize = {};
+
+/* Running sums and peaks of the tree; userspace reads them from .bss. */
+struct tree_state tree = {};
+
+/*
+ * Kernel stack of a thread: the arch's default until a new task's stack
+ * vm area (CONFIG_VMAP_STACK) says otherwise.
+ */
+__u64 kstack_bytes = 0;
+
+/* Per-CPU data's addresses: see calibrate_cpu_offsets() in mm_read.bpf.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} cpu_anchor SEC(".maps");
+
+__u64 cpu_off[TM_MAX_CPUS] = {};
+/* CPUs whose cpu_off is known; 0: read the approximate count only */
+__u32 cpus_ready = 0;
+__u64 number_slot = 0;
+
+static __always_inline __u64 acct_now_ns(void)
+{
+	return bpf_ktime_get_ns();
+}
+
+#include "accounting.h"
+#include "mm_read.bpf.h"
+
+/*
+ * The hash maps allocate entries as they are inserted: preallocating
+ * --max-procs entries would lock about 35 MB of kernel memory by default
+ * (2 GB at the maximum) whatever the tree's size.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by userspace before load */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct proc_info);
 } procs SEC(".maps");
@@ -36,6 +75,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by userspace before load */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
 	__type(value, struct mm_state);
 } mms SEC(".maps");
@@ -44,6 +84,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by userspace before load */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, __u8);
 } targets SEC(".maps");
@@ -51,8 +92,22 @@ struct {
 /* One record per exited process, so the procs map only holds live ones. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4096); /* sized by userspace before load */
+	__uint(max_entries, 4096); /* sized from --max-procs before load */
 } exits SEC(".maps");
+
+/*
+ * Start tracking a process; false if it is not new. A process that is
+ * already there (the attach's seeding raced with its creation) is not a
+ * loss; a full map or no memory is.
+ */
+static __always_inline bool proc_insert(struct proc_info *fresh)
+{
+	long err = bpf_map_update_elem(&procs, &fresh->pid, fresh, BPF_NOEXIST);
+
+	if (err && err != -EEXIST)
+		__sync_fetch_and_add(&tree.lost_procs, 1);
+	return !err;
+}
 
 static __always_inline void proc_set_comm(struct proc_info *p,
 					  struct task_struct *task)
@@ -64,16 +119,12 @@ static __always_inline void proc_set_comm(struct proc_info *p,
 static __always_inline void mm_track(struct proc_info *p, struct mm_struct *mm)
 {
 	__u64 key = (__u64)mm;
-	struct mm_state fresh = {};
+	struct mm_state fresh;
 	struct mm_state *m;
 
 	if (!mm)
 		return;
-	fresh.owner = p->pid;
-	fresh.users = 1;
-	fresh.tasks = p->threads;
-	/* it held nothing at the tree's current peak */
-	fresh.snap_gen = tree.peak_rss;
+	mm_init(&fresh, p->pid, p->threads);
 	if (bpf_map_update_elem(&mms, &key, &fresh, BPF_NOEXIST)) {
 		m = bpf_map_lookup_elem(&mms, &key);
 		if (!m) {
@@ -103,13 +154,8 @@ static __always_inline void mm_release(struct proc_info *p)
 	m = bpf_map_lookup_elem(&mms, &key);
 	if (!m)
 		return;
-	if (m->owner == p->pid)
-		proc_fold_peaks(p, m);
-	if (__sync_fetch_and_add(&m->users, -1) > 1) {
-		mm_add_tasks(m, -(int)p->threads, 0);
+	if (!mm_leave(p, m))
 		return;
-	}
-	mm_zero(m);
 	/* the at-peak share of a dead mm belongs to its owner's row */
 	owner = p;
 	if (m->owner != p->pid) {
@@ -137,22 +183,6 @@ static __always_inline __u32 proc_add_thread(struct proc_info *p, int n)
 	return now;
 }
 
-/*
- * The kernel stack's real size, where stacks are vmalloc'ed: task->
- * stack_vm_area exists only with CONFIG_VMAP_STACK (since 4.9); without
- * it the arch's THREAD_SIZE that userspace set stays.
- */
-static __always_inline void note_kstack(struct task_struct *task)
-{
-	struct vm_struct *area;
-
-	if (!bpf_core_field_exists(task->stack_vm_area))
-		return;
-	area = task->stack_vm_area;
-	if (area && area->nr_pages)
-		kstack_bytes = (__u64)area->nr_pages << page_shift;
-}
-
 static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
 				     __u64 clone_flags)
 {
@@ -167,10 +197,8 @@ static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
 	fresh.peak_threads = 1;
 	fresh.start_ns = bpf_ktime_get_ns();
 	proc_set_comm(&fresh, task);
-	if (bpf_map_update_elem(&procs, &fresh.pid, &fresh, BPF_NOEXIST)) {
-		__sync_fetch_and_add(&tree.lost_procs, 1);
+	if (!proc_insert(&fresh))
 		return;
-	}
 	p = bpf_map_lookup_elem(&procs, &fresh.pid);
 	if (!p)
 		return;
@@ -262,7 +290,7 @@ static __always_inline void proc_seed(struct task_struct *task)
 	fresh.flags = TM_PROC_ATTACHED;
 	fresh.start_ns = bpf_ktime_get_ns();
 	proc_set_comm(&fresh, task);
-	if (bpf_map_update_elem(&procs, &fresh.pid, &fresh, BPF_NOEXIST))
+	if (!proc_insert(&fresh))
 		return;
 	p = bpf_map_lookup_elem(&procs, &fresh.pid);
 	if (!p)
@@ -338,6 +366,14 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	return 0;
 }
 
+/* Run once by userspace after load, before anything is attached. */
+SEC("syscall")
+int calibrate_cpus(void *ctx)
+{
+	calibrate_cpu_offsets();
+	return 0;
+}
+
 /* The hot path: one event per change of any mm's RSS counter. */
 SEC("tp_btf/rss_stat")
 int BPF_PROG(on_rss_stat, struct mm_struct *mm, int member)
@@ -354,23 +390,25 @@ int BPF_PROG(on_rss_stat, struct mm_struct *mm, int member)
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+/*
+ * Virtual size and mappings: mmap, munmap, brk and mremap change them
+ * under the mm's mmap_lock, often without touching a page (so without an
+ * rss_stat event). Every such change ends with releasing the lock: a write
+ * unlock, or a read unlock after munmap downgraded it (total_vm drops
+ * after the downgrade). Page faults take per-VMA locks, not this one, so
+ * this runs far less often than a per-syscall hook would, on every
+ * architecture.
+ */
+SEC("tp_btf/mmap_lock_released")
+int BPF_PROG(on_mmap_unlock, struct mm_struct *mm, bool write)
 {
-	long nr = regs->orig_ax;
-	struct task_struct *task;
+	__u64 key = (__u64)mm;
 	struct mm_state *m;
-	__u64 key;
 
-	if (nr != NR_mmap && nr != NR_munmap && nr != NR_brk &&
-	    nr != NR_mremap)
-		return 0;
-	task = bpf_get_current_task_btf();
-	key = (__u64)task->mm;
 	m = bpf_map_lookup_elem(&mms, &key);
 	if (!m)
 		return 0;
-	mm_sync_vm(m, task->mm);
-	mm_sync_kmem(m, task->mm);
+	mm_sync_vm(m, mm);
+	mm_sync_kmem(m, mm);
 	return 0;
 }

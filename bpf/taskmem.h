@@ -4,6 +4,8 @@
 #define TASKMEM_H
 
 #define TASK_COMM_LEN 16
+/* CPUs whose per-CPU counter deltas can be read (cpu_off's size) */
+#define TM_MAX_CPUS 4096
 
 /* Indices of the kernel's mm counters (enum in include/linux/mm_types_task.h). */
 #define TM_FILEPAGES 0
@@ -76,6 +78,15 @@ struct mm_state {
 	__s64 snap_val;
 	__s64 win_max_rss;	/* pages, since sample win_gen */
 	__u64 win_gen;
+	/*
+	 * Cache of the last exact sum of each counter (see counter_read in
+	 * mm_read.bpf.h): the other CPUs' deltas then, and the CPU, task and
+	 * task's migration count of the event that summed them.
+	 */
+	__s64 others[TM_NR_COUNTERS];
+	__u64 sum_task[TM_NR_COUNTERS];
+	__u64 sum_mig[TM_NR_COUNTERS];
+	__u32 sum_cpu[TM_NR_COUNTERS];
 	__u32 owner;
 	__s32 users;		/* processes on it */
 	__s32 tasks;		/* threads on it */
@@ -122,6 +133,7 @@ struct tree_state {
 	__u64 lost_procs;	/* procs map full */
 	__u64 lost_mms;		/* mms map full */
 	__u64 lost_events;	/* ring buffer full */
+	__u64 lost_peak_raises;	/* peak_raise gave up after 16 rounds */
 };
 
 #endif /* TASKMEM_H */

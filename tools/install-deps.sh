@@ -10,8 +10,9 @@ PKGS="$PKGS sudo"
 # profiling: DWARF unwinding and symbols (libdw); the test reads the pprof
 # profile back with go tool pprof
 PKGS="$PKGS libdw-dev golang-go"
-# metrics: the HTTP server, and a real Prometheus (promtool too) in the tests
-PKGS="$PKGS libmicrohttpd-dev prometheus"
+# metrics: the HTTP server, and a real Prometheus (promtool too) in the tests,
+# queried with curl
+PKGS="$PKGS libmicrohttpd-dev prometheus curl"
 
 # Extra packages for one target may be named on the command line.
 missing=""

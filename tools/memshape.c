@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -47,10 +48,13 @@ static const char usage_text[] =
 	"       memshape fork-touch MIB_PARENT MIB_CHILD HOLD_MS\n"
 	"       memshape hold-fork MIB_PARENT WAIT_MS MIB_CHILD HOLD_MS\n"
 	"       memshape peaks MIB1 MIB2 HOLD_MS\n"
+	"       memshape vm mmap|brk|mremap MIB\n"
+	"       memshape name NAME\n"
 	"MIB is in MiB (1..65536; 0 allowed for fork-touch and hold-fork),\n"
 	"HOLD_MS and WAIT_MS in milliseconds (0..3600000, default 200), N\n"
 	"1..10000 for children and 1..1000000 for spawn, CODE 0..255, SIG a\n"
-	"signal number.\n";
+	"signal number. name: the process names itself NAME (prctl, any\n"
+	"bytes, cut at 15) and forks a child that inherits the name and exits.\n";
 
 #define PROG "memshape"
 #include "numarg.h"
@@ -563,6 +567,19 @@ static int cmd_spawn(int argc, char **argv)
 	return ret;
 }
 
+static int cmd_name(int argc, char **argv)
+{
+	pid_t pid;
+
+	(void)argc;
+	if (prctl(PR_SET_NAME, argv[0], 0, 0, 0))
+		return complain("cannot set the name: %s", strerror(errno));
+	pid = fork_or_die("child");
+	if (pid == 0)
+		_exit(0);
+	return reap(pid);
+}
+
 static int cmd_exit(int argc, char **argv)
 {
 	(void)argc;
@@ -654,6 +671,87 @@ static int cmd_peaks(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * The kernel's virtual size of this process (VmSize), in kB; -1 on failure.
+ * Read without stdio: a FILE's buffer could itself change the size.
+ */
+static long read_vmsize_kb(void)
+{
+	char buf[4096], *at;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return complain("open /proc/self/status");
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return complain("read /proc/self/status");
+	buf[n] = '\0';
+	at = strstr(buf, "VmSize:");
+	return at ? strtol(at + 7, NULL, 10) : -1;
+}
+
+/* Grows the virtual size by len with op, touching nothing; returns how to undo. */
+static void *vm_grow(const char *op, size_t len)
+{
+	void *p;
+
+	if (!strcmp(op, "brk")) {
+		p = sbrk((intptr_t)len);
+		if (p == (void *)-1)
+			die("grow the heap by %zu bytes", len);
+		return p;
+	}
+	if (!strcmp(op, "mremap")) {
+		p = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			die("map one page");
+		p = mremap(p, page_size, len, MREMAP_MAYMOVE);
+		if (p == MAP_FAILED)
+			die("remap one page to %zu bytes", len);
+		return p;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		die("map %zu bytes", len);
+	return p;
+}
+
+/*
+ * The virtual size grows by MIB MiB and shrinks back, no page touched (so
+ * no RSS change): mmap then munmap, brk up and down, or mremap of one page
+ * to MIB MiB then munmap. Prints the kernel's VmSize before, grown and
+ * after, in kB, as ground truth for the peak virtual size.
+ */
+static int cmd_vm(int argc, char **argv)
+{
+	const char *op = argv[0];
+	long mib = parse_mib(argv[1], 1);
+	size_t len = (size_t)mib * MIB;
+	long base, grown, after;
+	void *p;
+
+	(void)argc;
+	if (strcmp(op, "mmap") && strcmp(op, "brk") && strcmp(op, "mremap"))
+		bad_usage("vm: unknown operation '%s' (mmap, brk or mremap)", op);
+	base = read_vmsize_kb();
+	p = vm_grow(op, len);
+	grown = read_vmsize_kb();
+	if (!strcmp(op, "brk") ? sbrk(-(intptr_t)len) == (void *)-1
+			       : munmap(p, len) != 0)
+		die("shrink by %zu bytes", len);
+	after = read_vmsize_kb();
+	if (base < 0 || grown < 0 || after < 0)
+		return 1;
+	printf("vm_base_kb=%ld vm_grown_kb=%ld vm_after_kb=%ld\n", base, grown,
+	       after);
+	return 0;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -674,6 +772,8 @@ static const struct cmd {
 	{ "fork-touch",	cmd_fork_touch,	3, 3 },
 	{ "hold-fork",	cmd_hold_fork,	4, 4 },
 	{ "peaks",	cmd_peaks,	3, 3 },
+	{ "vm",		cmd_vm,		2, 2 },
+	{ "name",	cmd_name,	1, 1 },
 };
 
 int main(int argc, char **argv)

@@ -5,7 +5,9 @@
  * the wall time:
  *   faults  one page fault (and one RSS change) per page touched;
  *   forks   one new process, mm, exit and reap per child;
- *   threads one new task and exit per thread.
+ *   threads one new task and exit per thread;
+ *   syscalls one getppid() per call: the cost a tracer adds to every
+ *           syscall of the machine.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -39,11 +42,14 @@ static const char usage_text[] =
 	"usage: stress faults MIB ROUNDS\n"
 	"       stress forks N\n"
 	"       stress threads N\n"
+	"       stress syscalls N\n"
 	"faults: map MIB MiB of anonymous memory (1..65536), write one byte to\n"
 	"        every page, unmap it; ROUNDS times (1..1000000).\n"
 	"forks:  N times (1..10000000), one after another: fork a child that\n"
 	"        exits at once, and wait for it.\n"
-	"threads: create and join N threads (1..10000000), in batches of 100.\n";
+	"threads: create and join N threads (1..10000000), in batches of 100.\n"
+	"syscalls: call getppid() N times (1..10000000), through syscall(2)\n"
+	"        so that no library caches it.\n";
 
 #define PROG "stress"
 #include "numarg.h"
@@ -146,6 +152,16 @@ static int cmd_threads(char **argv)
 	return 0;
 }
 
+static int cmd_syscalls(char **argv)
+{
+	long n = parse_num(argv[0], "number of syscalls", 1, COUNT_MAX);
+	long i;
+
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return 0;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*fn)(char **argv);
@@ -154,6 +170,7 @@ static const struct cmd {
 	{ "faults",	cmd_faults,	2 },
 	{ "forks",	cmd_forks,	1 },
 	{ "threads",	cmd_threads,	1 },
+	{ "syscalls",	cmd_syscalls,	1 },
 };
 
 int main(int argc, char **argv)

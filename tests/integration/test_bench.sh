@@ -106,6 +106,10 @@ no-command|'a'|-n a
 no-program|no programs|--tasks 1
 duplicate|'a' given twice|-n a -- true {n} -n a -- false {n}
 unknown|'--bogus'|--bogus -n a -- true {n}
+unknown-short|'-x'|-lx -n a -- true {n}
+abbreviated|'--ta'|--ta 1 -n a -- true {n}
+no-value|'--runs' needs a value|-n a -- true {n} -n b --runs
+timeout|'0'|--timeout 0 -n a -- true {n}
 output|$tmp/no/such/dir|-o $tmp/no/such/dir/x -n a -- true {n}
 EOF
 	# nothing ran: no progress line

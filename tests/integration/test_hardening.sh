@@ -134,10 +134,16 @@ case_privileges() {
 	want_uid=$uid want_gid=$gid want_user=$TEST_USER
 	want_home=$(getent passwd "$TEST_USER" | cut -d: -f6)
 
+	# through sudo the report is written as the user: into a directory of
+	# theirs (test_sudo.sh checks the boundary itself)
+	chown "$TEST_USER" "$tmp"
 	SUDO_UID=$uid SUDO_GID=$gid whoami_case priv-sudo
+	chown root "$tmp"
 	whoami_case priv-user --user "$TEST_USER"
 	want_uid=0 want_gid=0 want_home=
-	SUDO_UID=$uid SUDO_GID=$gid whoami_case priv-as-root --as-root
+	whoami_case priv-user-root --user root
+	SUDO_UID=$uid SUDO_GID=$gid bad_input priv-as-root-sudo \
+		"refusing --as-root" trace --as-root -- touch "$tmp/ran"
 
 	bad_input priv-nosuchuser nosuchuser trace --user nosuchuser -- \
 		touch "$tmp/ran"

@@ -238,7 +238,7 @@ static int parse_unavailable(char *field, struct bench_plan_line *out,
 	if (strncmp(s, word, sizeof(word) - 1) ||
 	    (s[sizeof(word) - 1] && s[sizeof(word) - 1] != ':'))
 		return fail(err, errlen,
-			    "third field '%s' is not 'unavailable: REASON'", s);
+			    "the third field is not 'unavailable: REASON'");
 	s += sizeof(word) - 1;
 	if (*s == ':')
 		s = trim(s + 1);
@@ -262,8 +262,8 @@ int bench_parse_plan_line(char *line, struct bench_plan_line *out, char *err,
 		fields[n] = strsep(&p, "\t");
 	if (n < 2)
 		return fail(err, errlen,
-			    "no command after the name '%s' (the fields are "
-			    "separated by tabs)", line);
+			    "no command after the name (the fields are "
+			    "separated by tabs)");
 	if (n > 3)
 		return fail(err, errlen,
 			    "more than 3 fields (expected NAME<TAB>COMMAND"
@@ -271,16 +271,16 @@ int bench_parse_plan_line(char *line, struct bench_plan_line *out, char *err,
 	out->name = fields[0];
 	if (!bench_name_ok(out->name))
 		return fail(err, errlen,
-			    "invalid program name '%s' (1 to %d characters, "
+			    "invalid program name (1 to %d characters, "
 			    "no control characters, no leading or trailing "
-			    "space)", out->name, BENCH_NAME_MAX);
+			    "space)", BENCH_NAME_MAX);
 	out->template = trim(fields[1]);
 	/* a trailing tab is no third field */
 	if (n == 3 && *trim(fields[2]) &&
 	    parse_unavailable(fields[2], out, err, errlen))
 		return -EINVAL;
 	if (!out->unavailable && !out->template[strspn(out->template, " \t")])
-		return fail(err, errlen, "empty command for '%s'", out->name);
+		return fail(err, errlen, "empty command");
 	return 0;
 }
 

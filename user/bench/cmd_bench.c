@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -25,8 +24,10 @@
 #include "bench/bench_report.h"
 #include "bench/bench_stats.h"
 #include "common/cli.h"
-#include "trace/creds.h"
+#include "common/asuser.h"
+#include "common/creds.h"
 #include "common/errors.h"
+#include "common/text.h"
 #include "output/file.h"
 #include "output/report.h"
 
@@ -76,6 +77,9 @@ struct bench {
 	double t0;
 	int done, total;		/* runs, for the progress lines */
 };
+
+/* A plan is a short list of programs: more is not a plan. */
+#define BENCH_PLAN_MAX (1UL << 20)
 
 /* A usage error: the message now, -EINVAL for the caller. */
 #define usage_error(...) (tm_err(__VA_ARGS__), -EINVAL)
@@ -192,23 +196,21 @@ static int add_plan_program(struct bench *b, const struct bench_plan_line *l)
 static int load_plan(struct bench *b, const char *path)
 {
 	struct bench_plan_line l;
-	char *line = NULL, why[256];
-	size_t cap = 0;
+	char *text, *line, *next, why[256];
 	int lineno = 0, ret = 0;
-	ssize_t len;
-	FILE *f;
 
-	f = fopen(path, "re");
-	if (!f)
+	/* as the user behind sudo, and never quoted back */
+	text = text_read_user(path, BENCH_PLAN_MAX);
+	if (!text)
 		return usage_error("cannot read plan '%s': %s", path,
-				   strerror(errno));
-	while (!ret && (len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (memchr(line, '\0', len)) {
-			ret = usage_error("cannot read plan '%s': line %d has "
-					  "a NUL byte", path, lineno);
+				   text_strerror(errno, BENCH_PLAN_MAX));
+	for (line = text; !ret && line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else if (!*line)
 			break;
-		}
+		lineno++;
 		ret = bench_parse_plan_line(line, &l, why, sizeof(why));
 		if (ret == 1) {
 			ret = 0;
@@ -220,11 +222,7 @@ static int load_plan(struct bench *b, const char *path)
 		else
 			ret = add_plan_program(b, &l);
 	}
-	if (!ret && ferror(f))
-		ret = usage_error("cannot read plan '%s': %s", path,
-				  strerror(errno));
-	free(line);
-	fclose(f);
+	free(text);
 	return ret;
 }
 
@@ -257,9 +255,7 @@ static int parse_format(const char *s, enum bench_format *f)
 			   "csv or json)", s);
 }
 
-/* arg: the option as given, for the messages of getopt's errors */
-static int apply_option(struct bench *b, int c, const char *val,
-			const char *arg)
+static int apply_option(struct bench *b, int c, const char *val)
 {
 	char why[256];
 	double secs;
@@ -280,7 +276,7 @@ static int apply_option(struct bench *b, int c, const char *val,
 	case OPT_SLEEP:
 		if (cli_parse_seconds(val, &secs))
 			return usage_error("invalid --sleep '%s' (expected "
-					   "seconds > 0)", val);
+					   TM_SECONDS_RANGE ")", val);
 		b->r.sleep = val;
 		return 0;
 	case OPT_TIMEOUT:
@@ -309,72 +305,39 @@ static int apply_option(struct bench *b, int c, const char *val,
 		return 0;
 	case 'h':
 		return TM_CLI_HELP;
-	case ':':
-		return usage_error("option '%s' needs a value", arg);
 	}
-	return usage_error("unknown option '%s'", arg);
-}
-
-/* What getopt stopped at, for messages: "-x" or the whole "--long". */
-static const char *option_name(char **av, char *buf, size_t len)
-{
-	const char *arg = av[optind - 1];
-
-	if (!strncmp(arg, "--", 2) || optopt <= 0 || optopt > 127)
-		return arg;
-	snprintf(buf, len, "-%c", optopt);
-	return buf;
-}
-
-/* arg is "--name" or "--name=VALUE" */
-static bool whole_name(const char *arg, const char *name)
-{
-	size_t n = strlen(name);
-
-	return !strncmp(arg, "--", 2) && !strncmp(arg + 2, name, n) &&
-	       (!arg[2 + n] || arg[2 + n] == '=');
+	return -EINVAL;	/* cli_opts_next() knows no other */
 }
 
 /* parse_options(): the options end with "--", a command follows */
 #define OPTS_COMMAND (TM_CLI_HELP + 1)
 
 /*
- * The options from argv[pos] on. Returns OPTS_COMMAND when they end with
- * "--" (the command starts at *next), 0 at the end, TM_CLI_HELP or -EINVAL.
+ * The options from argv[pos] on, with trace's rules (cli_opts). Returns
+ * OPTS_COMMAND when they end with "--" (the command starts at *next), 0
+ * at the end, TM_CLI_HELP or -EINVAL.
  */
 static int parse_options(struct bench *b, int argc, char **argv, int pos,
 			 int *next)
 {
-	/* getopt wants a program name first: the word before pos */
-	char **av = argv + pos - 1, opt[4];
-	int ac = argc - pos + 1, before = 1, c, ret, idx;
+	struct cli_opts it;
+	char err[256];
+	int c, ret = 0;
 
-	optind = 0;	/* a new scan: glibc starts over */
-	opterr = 0;
-	for (;;) {
-		before = optind ? optind : 1;
-		optopt = 0;
-		idx = -1;
-		c = getopt_long(ac, av, "+:n:f:lo:h", long_opts, &idx);
-		if (c == -1)
-			break;
-		/* getopt takes "--ta" for "--tasks": as strict as trace */
-		if (idx >= 0 && !whole_name(av[before], long_opts[idx].name))
-			return usage_error("unknown option '%s' (long options "
-					   "are not abbreviated)", av[before]);
-		ret = apply_option(b, c, optarg,
-				   c == '?' || c == ':' ?
-				   option_name(av, opt, sizeof(opt)) : NULL);
-		if (ret)
-			return ret;
-	}
-	*next = pos + optind - 1;
-	if (optind == before + 1 && !strcmp(av[before], "--"))
-		return OPTS_COMMAND;
-	if (*next < argc)
-		return usage_error("unexpected argument '%s' (a command "
-				   "follows -n NAME --)", argv[*next]);
-	return 0;
+	if (cli_opts_init(&it, argc - pos, argv + pos, "+:n:f:lo:h", long_opts))
+		return usage_error("cannot parse the options: %s",
+				   strerror(ENOMEM));
+	while (!ret && (c = cli_opts_next(&it, err, sizeof(err))) != -1)
+		ret = c < 0 ? usage_error("%s", err) :
+			      apply_option(b, c, optarg);
+	*next = pos + cli_opts_rest(&it);
+	if (!ret && it.dashdash)
+		ret = OPTS_COMMAND;
+	else if (!ret && *next < argc)
+		ret = usage_error("unexpected argument '%s' (a command "
+				  "follows -n NAME --)", argv[*next]);
+	cli_opts_free(&it);
+	return ret;
 }
 
 static bool ends_command(const char *arg)
@@ -457,26 +420,21 @@ static int open_output(struct bench *b, struct output *o, const char *path)
 	int err = output_open(o, path, stdout, &b->cred);
 
 	if (err)
-		tm_err("cannot write '%s': %s", path, strerror(-err));
+		tm_err("cannot write '%s': %s", path, output_strerror(err));
 	return err;
 }
 
+/* As the user behind sudo, like every path the user names. */
 static int make_plot_dir(struct bench *b)
 {
-	struct stat st;
+	int err = asuser_mkdir(b->plot_dir, 0777);
 
-	if (!mkdir(b->plot_dir, 0777)) {
-		if (b->cred.drop &&
-		    chown(b->plot_dir, b->cred.uid, b->cred.gid))
-			return usage_error("cannot give '%s' to %s: %s",
-					   b->plot_dir, b->cred.user,
-					   strerror(errno));
+	if (!err)
 		return 0;
-	}
-	if (errno != EEXIST)
+	if (err != -EEXIST)
 		return usage_error("cannot create directory '%s': %s",
-				   b->plot_dir, strerror(errno));
-	if (stat(b->plot_dir, &st) || !S_ISDIR(st.st_mode))
+				   b->plot_dir, output_strerror(err));
+	if (asuser_file_type(b->plot_dir) != S_IFDIR)
 		return usage_error("cannot write charts into '%s': not a "
 				   "directory", b->plot_dir);
 	return 0;
@@ -519,22 +477,28 @@ static int open_outputs(struct bench *b)
 	return 0;
 }
 
+/*
+ * The runs' report and messages, in a directory of the user behind sudo:
+ * each run's `taskmem trace -o` writes there as that user.
+ */
 static int make_tmpdir(struct bench *b)
 {
 	const char *base = getenv("TMPDIR");
-
-	int err = 0;
+	int err = -EEXIST, n;
 
 	if (!base || !*base)
 		base = "/tmp";
-	if (snprintf(b->tmpdir, sizeof(b->tmpdir), "%s/taskmem-bench.XXXXXX",
-		     base) >= (int)sizeof(b->tmpdir))
-		err = -ENAMETOOLONG;
-	else if (!mkdtemp(b->tmpdir))
-		err = -errno;
+	for (n = 0; n < 100 && err == -EEXIST; n++) {
+		if (snprintf(b->tmpdir, sizeof(b->tmpdir),
+			     "%s/taskmem-bench.%d.%d", base, (int)getpid(),
+			     n) >= (int)sizeof(b->tmpdir))
+			err = -ENAMETOOLONG;
+		else
+			err = asuser_mkdir(b->tmpdir, 0700);
+	}
 	if (err) {
 		tm_err("cannot create a temporary directory in '%s': %s", base,
-		       strerror(-err));
+		       output_strerror(err));
 		b->tmpdir[0] = '\0';
 		return err;
 	}
@@ -681,10 +645,13 @@ static int read_report(const char *path, struct bench_run *r)
 	struct json_object *root;
 	size_t i;
 	int err = 0;
+	char *text;
 
-	if (access(path, F_OK))
+	if (asuser_file_type(path) < 0)
 		return -ENOENT;
-	root = json_object_from_file(path);
+	text = text_read_user(path, TEXT_MAX_DEFAULT);
+	root = text ? json_tokener_parse(text) : NULL;
+	free(text);
 	if (!root)
 		return -EINVAL;
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) && !err; i++)
@@ -780,13 +747,13 @@ static enum run_outcome run_once(struct bench *b, struct bench_program *p,
 	if (bench_expand(p->words, p->nwords, b->r.tasks[t], b->r.sleep, &cmd)) {
 		return fatal("cannot start a run: %s", strerror(ENOMEM));
 	}
-	unlink(b->json_path);
-	errfd = open(b->err_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	asuser_unlink(b->json_path);
+	errfd = asuser_open(b->err_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC |
+						 O_NOFOLLOW, 0600);
 	if (errfd < 0) {
-		err = errno;
 		free(cmd);
 		return fatal("cannot create '%s': %s", b->err_path,
-			     strerror(err));
+			     output_strerror(errfd));
 	}
 	err = spawn_trace(b, cmd, errfd, &pid);
 	free(cmd);
@@ -890,12 +857,11 @@ static int write_results(struct bench *b)
 	int err;
 
 	b->r.elapsed_s = now_s() - b->t0;
-	err = bench_write(b->out.f, &b->r, b->format, b->long_form);
-	if (!err)
-		err = output_commit(&b->out);
+	bench_write(b->out.f, &b->r, b->format, b->long_form);
+	err = output_commit(&b->out);
 	if (err)
 		tm_err("cannot write the results to '%s': %s",
-		       b->output ? b->output : "stdout", strerror(-err));
+		       b->output ? b->output : "stdout", output_strerror(err));
 	return err;
 }
 
@@ -904,11 +870,13 @@ static int write_plots(struct bench *b)
 	int i, err = 0;
 
 	for (i = 0; i <= b->r.ntasks && !err; i++) {
-		err = bench_chart(b->plots[i].f, &b->r, i) ?:
-		      output_commit(&b->plots[i]);
+		/* a write error is output_commit()'s to tell exactly */
+		err = bench_chart(b->plots[i].f, &b->r, i);
+		if (!err || err == -EIO)
+			err = output_commit(&b->plots[i]);
 		if (err)
 			tm_err("cannot write chart '%s': %s",
-			       b->plot_paths[i], strerror(-err));
+			       b->plot_paths[i], output_strerror(err));
 	}
 	return err;
 }
@@ -920,9 +888,9 @@ static void bench_free(struct bench *b)
 	int i, t;
 
 	if (b->tmpdir[0]) {
-		unlink(b->json_path);
-		unlink(b->err_path);
-		rmdir(b->tmpdir);
+		asuser_unlink(b->json_path);
+		asuser_unlink(b->err_path);
+		asuser_rmdir(b->tmpdir);
 	}
 	output_abort(&b->out);
 	for (i = 0; b->plots && i <= b->r.ntasks; i++) {

@@ -43,6 +43,19 @@ const char cli_trace_usage[] =
 	"      --as-root          run COMMAND as root even under sudo\n"
 	"      --max-procs N      processes tracked at once (default 65536)\n"
 	"  -v, --verbose          show libbpf's messages\n"
+	"      --listen ADDR:PORT serve Prometheus metrics on\n"
+	"                         http://ADDR:PORT/metrics while tracing\n"
+	"      --metrics-file PATH\n"
+	"                         write the metrics to PATH (for node\n"
+	"                         exporter's textfile collector)\n"
+	"      --metrics-interval SECS\n"
+	"                         how often to write it (default 10)\n"
+	"      --metrics-top K    per-process series for the K processes with\n"
+	"                         the largest footprint (default 20)\n"
+	"      --metrics-label KEY=VALUE\n"
+	"                         a label on every series (repeatable)\n"
+	"      --linger SECS      with --listen: serve the final values for\n"
+	"                         SECS after tracing (default 15)\n"
 	"  -h, --help             show this help\n";
 
 const char cli_report_usage[] =
@@ -57,10 +70,10 @@ const char cli_report_usage[] =
 	"  -o, --output FILE      write to FILE (default: stdout)\n"
 	"  -h, --help             show this help\n";
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* fail(): the short name inside this file */
+#define fail cli_fail
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int cli_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -189,7 +202,9 @@ int cli_parse_format(const char *s, enum tm_format *f)
 enum opt_id { OPT_CGROUP = 256, OPT_USER, OPT_AS_ROOT, OPT_TIMELINE,
 	      OPT_PER_PROCESS, OPT_SAMPLE_MS, OPT_PLOT, OPT_PERFETTO,
 	      OPT_MAX_PROCS,
-	      OPT_PROFILE, OPT_FOLDED, OPT_FLAME, OPT_SAMPLE_BYTES };
+	      OPT_PROFILE, OPT_FOLDED, OPT_FLAME, OPT_SAMPLE_BYTES,
+	      OPT_LISTEN, OPT_METRICS_FILE, OPT_METRICS_INTERVAL,
+	      OPT_METRICS_TOP, OPT_METRICS_LABEL, OPT_LINGER };
 
 /* '+': stop at the command; ':': a missing value is reported, not printed */
 static const char trace_shortopts[] = "+:p:d:i:o:f:lwqvh";
@@ -218,6 +233,12 @@ static const struct option trace_longopts[] = {
 	{ "sample-bytes", required_argument, NULL, OPT_SAMPLE_BYTES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
+	{ "metrics-top", required_argument, NULL, OPT_METRICS_TOP },
+	{ "metrics-label", required_argument, NULL, OPT_METRICS_LABEL },
+	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -232,23 +253,10 @@ static const struct option report_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/*
- * getopt_long over argv (which has no program name in front), one option
- * at a time, with taskmem's rules on top: long names only in full (no
- * abbreviations: adding an option must not change what an old command
- * line means), unknown options and missing values named in err.
- */
-struct opt_iter {
-	int argc;
-	char **argv;		/* argv with a program name in front */
-	const char *shortopts;
-	const struct option *longopts;
-	const char *elem;	/* the argument the last option came from */
-};
-
-static int opt_iter_init(struct opt_iter *it, int argc, char **argv,
-			 const char *shortopts, const struct option *longopts)
+int cli_opts_init(struct cli_opts *it, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts)
 {
+	memset(it, 0, sizeof(*it));
 	it->argv = calloc((size_t)argc + 2, sizeof(*it->argv));
 	if (!it->argv)
 		return -ENOMEM;
@@ -257,14 +265,12 @@ static int opt_iter_init(struct opt_iter *it, int argc, char **argv,
 	it->argc = argc + 1;
 	it->shortopts = shortopts;
 	it->longopts = longopts;
-	it->elem = NULL;
 	opterr = 0;
 	optind = 0;	/* glibc: start afresh, forgetting any earlier parse */
 	return 0;
 }
 
-/* The next option (or 1 for a file name), -1 at the end, or -EINVAL. */
-static int opt_next(struct opt_iter *it, char *err, size_t errlen)
+int cli_opts_next(struct cli_opts *it, char *err, size_t errlen)
 {
 	int prev = optind ? optind : 1, idx = -1, c;
 	const char *name;
@@ -272,6 +278,9 @@ static int opt_next(struct opt_iter *it, char *err, size_t errlen)
 
 	c = getopt_long(it->argc, it->argv, it->shortopts, it->longopts, &idx);
 	it->elem = prev < it->argc ? it->argv[prev] : "";
+	/* only a "--" getopt itself took ends the options, not a value "--" */
+	it->dashdash = c == -1 && optind == prev + 1 && prev < it->argc &&
+		       !strcmp(it->argv[prev], "--");
 	if (c == -1 || c == 1)
 		return c;
 	if (c == ':')
@@ -292,15 +301,53 @@ static int opt_next(struct opt_iter *it, char *err, size_t errlen)
 	return c;
 }
 
-/* Where the first argument getopt did not take stands in the caller's argv. */
-static int opt_rest(void)
+int cli_opts_rest(const struct cli_opts *it)
 {
+	(void)it;
 	return optind - 1;
 }
 
-static void opt_iter_free(struct opt_iter *it)
+void cli_opts_free(struct cli_opts *it)
 {
 	free(it->argv);
+	it->argv = NULL;
+}
+
+/* --listen, --metrics-*, --linger */
+static int apply_metrics_opt(int id, const char *name, const char *val,
+			     struct metrics_opts *m, char *err, size_t errlen)
+{
+	switch (id) {
+	case OPT_LISTEN:
+		m->listen = val;
+		return cli_metrics_parse_listen(val, &m->where, err, errlen);
+	case OPT_METRICS_FILE:
+		if (!*val)
+			return fail(err, errlen, "empty file name for %s", name);
+		m->file = val;
+		return 0;
+	case OPT_METRICS_INTERVAL:
+		if (cli_parse_seconds(val, &m->interval_s))
+			return fail(err, errlen, "invalid --metrics-interval "
+					 "'%s' (expected " TM_SECONDS_RANGE ")",
+				    val);
+		return 0;
+	case OPT_METRICS_TOP:
+		m->top_set = true;
+		if (cli_parse_ulong(val, 0, TM_METRICS_TOP_MAX, &m->top))
+			return fail(err, errlen, "invalid --metrics-top '%s' "
+					 "(expected 0 to %lu)", val,
+				    TM_METRICS_TOP_MAX);
+		return 0;
+	case OPT_METRICS_LABEL:
+		return cli_metrics_add_label(m, val, err, errlen);
+	case OPT_LINGER:
+		if (cli_metrics_parse_linger(val, &m->linger_s))
+			return fail(err, errlen, "invalid --linger '%s' "
+					 "(expected seconds >= 0)", val);
+		return 0;
+	}
+	return fail(err, errlen, "unknown option '%s'", name);
 }
 
 /* Memory attribution: --profile, --folded, --flame, --sample-bytes. */
@@ -330,12 +377,15 @@ static int apply_opt(int id, const char *name, const char *val,
 	case 'p':
 		return parse_pids(val, o, err, errlen);
 	case 'd':
+		if (cli_parse_seconds(val, &o->duration_s))
+			return fail(err, errlen, "invalid %s '%s' (expected "
+				    TM_SECONDS_RANGE ")", name, val);
+		return 0;
 	case 'i':
-		if (cli_parse_seconds(val, id == 'd' ?
-					   &o->duration_s : &o->interval_s))
-			return fail(err, errlen,
-				    "invalid %s '%s' (expected seconds > 0)",
-				    name, val);
+		if (cli_parse_seconds(val, &o->interval_s) ||
+		    o->interval_s < TM_INTERVAL_MIN)
+			return fail(err, errlen, "invalid %s '%s' (expected "
+				    "seconds from 0.1 to 31536000)", name, val);
 		return 0;
 	case 'o':
 	case OPT_TIMELINE:
@@ -399,7 +449,7 @@ static int apply_opt(int id, const char *name, const char *val,
 	case 'h':
 		return TM_CLI_HELP;
 	}
-	return fail(err, errlen, "unknown option '%s'", name);
+	return apply_metrics_opt(id, name, val, &o->metrics, err, errlen);
 }
 
 /* Options that only make sense with a command, or only with -p. */
@@ -447,13 +497,13 @@ static int report_file(struct report_opts *o, const char *arg, char *err,
 int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 		     size_t errlen)
 {
-	struct opt_iter it;
+	struct cli_opts it;
 	int c, i, ret = 0;
 
 	memset(o, 0, sizeof(*o));
-	if (opt_iter_init(&it, argc, argv, report_shortopts, report_longopts))
+	if (cli_opts_init(&it, argc, argv, report_shortopts, report_longopts))
 		return fail(err, errlen, "out of memory");
-	while (!ret && (c = opt_next(&it, err, errlen)) != -1) {
+	while (!ret && (c = cli_opts_next(&it, err, errlen)) != -1) {
 		if (c < 0) {
 			ret = c;
 		} else if (c == 1) {
@@ -468,7 +518,7 @@ int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 					   "empty file name for %s", it.elem);
 			o->output = optarg;
 		} else if (!strcmp(optarg, "svg")) {
-			o->svg = true;
+			o->format = TM_FORMAT_SVG;
 		} else if (cli_parse_format(optarg, &o->format)) {
 			ret = fail(err, errlen,
 				   "invalid format '%s' (expected table, json, "
@@ -476,9 +526,9 @@ int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 		}
 	}
 	/* after "--", every argument is a file name */
-	for (i = opt_rest(); !ret && i < argc; i++)
+	for (i = cli_opts_rest(&it); !ret && i < argc; i++)
 		ret = report_file(o, argv[i], err, errlen);
-	opt_iter_free(&it);
+	cli_opts_free(&it);
 	if (!ret && !o->file)
 		ret = fail(err, errlen, "no report given: taskmem report "
 					"FILE.json");
@@ -488,23 +538,24 @@ int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 		    size_t errlen)
 {
-	struct opt_iter it;
+	struct cli_opts it;
 	int c, i, ret = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->max_procs = TM_MAX_PROCS_DEFAULT;
 	o->sample_bytes = TM_SAMPLE_BYTES_DEFAULT;
-	if (opt_iter_init(&it, argc, argv, trace_shortopts, trace_longopts))
+	cli_metrics_init(&o->metrics);
+	if (cli_opts_init(&it, argc, argv, trace_shortopts, trace_longopts))
 		return fail(err, errlen, "out of memory");
-	while (!ret && (c = opt_next(&it, err, errlen)) != -1)
+	while (!ret && (c = cli_opts_next(&it, err, errlen)) != -1)
 		ret = c < 0 ? c : apply_opt(c, it.elem, optarg, o, err, errlen);
-	i = opt_rest();
-	opt_iter_free(&it);
+	i = cli_opts_rest(&it);
+	cli_opts_free(&it);
 	if (ret)
 		return ret;
 	if (i < argc) {
 		/* getopt stopped at a word: only "--" may introduce it */
-		if (!i || strcmp(argv[i - 1], "--"))
+		if (!it.dashdash)
 			return fail(err, errlen,
 				    "missing '--' before the command '%s'",
 				    argv[i]);
@@ -516,5 +567,6 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 	/* a timeline output without --sample-ms samples at the default */
 	if (!o->sample_ms && (o->timeline || o->plot || o->perfetto))
 		o->sample_ms = TM_SAMPLE_MS_DEFAULT;
-	return check_mode(o, err, errlen);
+	ret = cli_metrics_finish(&o->metrics, err, errlen);
+	return ret ? ret : check_mode(o, err, errlen);
 }

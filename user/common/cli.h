@@ -3,20 +3,27 @@
 #ifndef TM_CLI_H
 #define TM_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "common/cli_metrics.h"
 
 enum tm_format {
 	TM_FORMAT_TABLE,
 	TM_FORMAT_JSON,
 	TM_FORMAT_CSV,
 	TM_FORMAT_MARKDOWN,
+	TM_FORMAT_SVG,		/* the timeline chart: report -f svg, --plot */
 };
 
 #define TM_MAX_PROCS_DEFAULT 65536UL
 #define TM_MAX_TARGETS 64
 #define TM_PID_MAX_LIMIT 4194304UL	/* the kernel's PID_MAX_LIMIT */
 #define TM_SECONDS_MAX 31536000.0	/* a year */
+/* what cli_parse_seconds() accepts, for messages */
+#define TM_SECONDS_RANGE "seconds > 0 and at most 31536000, a year"
+/* -i: a shorter interval costs more than it shows */
+#define TM_INTERVAL_MIN 0.1
 #define TM_SAMPLE_MS_DEFAULT 10UL
 #define TM_SAMPLE_MS_MAX 60000UL
 #define TM_MAX_PROCS_LIMIT (1UL << 22)
@@ -48,6 +55,7 @@ struct trace_opts {
 	const char *folded;	/* --folded FILE */
 	const char *flame;	/* --flame FILE.svg */
 	unsigned long sample_bytes; /* --sample-bytes N */
+	struct metrics_opts metrics; /* --listen, --metrics-file, ... */
 	char **cmd;		/* NULL-terminated, from argv; NULL with -p */
 	int cmd_argc;
 };
@@ -56,8 +64,7 @@ struct trace_opts {
 struct report_opts {
 	const char *file;	/* the saved report */
 	const char *output;	/* NULL: stdout */
-	enum tm_format format;
-	bool svg;		/* -f svg: the timeline chart */
+	enum tm_format format;	/* TM_FORMAT_SVG: the timeline chart */
 	bool long_table;
 };
 
@@ -74,6 +81,36 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 /* The arguments after "report"; like cli_parse_trace(). */
 int cli_parse_report(int argc, char **argv, struct report_opts *o, char *err,
 		     size_t errlen);
+
+/* Put a message in err; returns -EINVAL. */
+int cli_fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * getopt_long over argv (which has no program name in front), one option
+ * at a time, with taskmem's rules on top, for every subcommand: long names
+ * only in full (no abbreviations: adding an option must not change what
+ * an old command line means), unknown options and missing values named
+ * in err. One parse at a time (getopt's state is global).
+ */
+struct cli_opts {
+	int argc;
+	char **argv;		/* argv with a program name in front */
+	const char *shortopts;
+	const struct option *longopts;
+	const char *elem;	/* the argument the last option came from */
+	bool dashdash;		/* the options ended with "--" */
+};
+
+/* 0 or -ENOMEM. */
+int cli_opts_init(struct cli_opts *it, int argc, char **argv,
+		  const char *shortopts, const struct option *longopts);
+/* The next option (1 for a word, with '-' in shortopts), -1 at the end,
+ * or -EINVAL with the message in err. */
+int cli_opts_next(struct cli_opts *it, char *err, size_t errlen);
+/* Where the first argument not taken stands in the caller's argv. */
+int cli_opts_rest(const struct cli_opts *it);
+void cli_opts_free(struct cli_opts *it);
 
 /* Whole-string unsigned number in [min, max]; 0 or -EINVAL. */
 int cli_parse_ulong(const char *s, unsigned long min, unsigned long max,

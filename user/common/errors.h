@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* taskmem's one error and exit-code policy (documented in README.md). */
+/*
+ * user/common/: what every command shares: option parsing (cli.h),
+ * errors and exit codes (this file), who the workload runs as (creds.h),
+ * whole-file reading (text.h), the UTF-8 check (utf8.h). It uses only
+ * libc: nothing in user/ is below it.
+ *
+ * taskmem's one error and exit-code policy (documented in README.md).
+ */
 #ifndef TM_ERRORS_H
 #define TM_ERRORS_H
 

@@ -264,5 +264,8 @@ void model_finish(struct tm_report *r, const struct tree_state *t)
 	r->tree.cur_threads = t->threads > 0 ? t->threads : 0;
 	r->tree.cur_processes = t->procs > 0 ? t->procs : 0;
 	r->lost_procs = t->lost_procs;
+	r->lost_mms = t->lost_mms;
+	r->lost_ring = t->lost_events;
+	r->lost_peak_raises = t->lost_peak_raises;
 	r->lost_events += t->lost_procs + t->lost_mms + t->lost_events;
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The report model: BPF records (pages, raw wait statuses) turned into
- * per-process rows and tree totals in bytes. Pure: no libbpf.
+ * user/model/: the report model (this file: BPF records, in pages with raw
+ * wait statuses, turned into per-process rows and tree totals in bytes),
+ * the timeline series (timeline.h) and kernel object sizes (kobj.h).
+ * Pure: no libbpf, no I/O but what it is given. It may use common/ and
+ * bpf/taskmem.h (the types shared with BPF), nothing above.
  */
 #ifndef TM_MODEL_H
 #define TM_MODEL_H
@@ -11,7 +14,6 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "taskmem.h"
-#include "trace/cgroup.h"
 #include "model/timeline.h"
 
 struct tm_proc {
@@ -69,6 +71,14 @@ struct tm_tree {
 	uint64_t cur_processes;
 };
 
+/* The kernel's own peaks of the workload's memory cgroup (--cgroup-check). */
+struct cgroup_peaks {
+	int version;		/* 0: no check was made */
+	uint64_t usage;		/* v1 memory.max_usage_in_bytes, v2 memory.peak */
+	uint64_t kmem;		/* v1 memory.kmem.max_usage_in_bytes */
+	bool has_kmem;
+};
+
 struct tm_hwm {
 	uint32_t pid;
 	uint64_t bytes;
@@ -85,6 +95,11 @@ struct tm_report {
 	uint64_t kernel_maxrss;
 	uint64_t lost_events;	/* every record that could not be kept */
 	uint64_t lost_procs;	/* of which: processes not tracked */
+	uint64_t lost_mms;	/* of which: mms not tracked (mms map full) */
+	uint64_t lost_ring;	/* of which: exit records the ring buffer dropped */
+	uint64_t lost_peak_raises; /* peak raises given up: a peak may be low */
+	/* 0: counters exact; else how far each can be off (pages) */
+	uint64_t counter_error_pages;
 	struct tm_tree tree;
 	struct tm_proc *procs;
 	size_t nprocs;

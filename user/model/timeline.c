@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "output/report.h"
 #include "model/timeline.h"
 
 int timeline_init(struct timeline *tl, size_t cap)
@@ -69,22 +67,4 @@ void timeline_add(struct timeline *tl, const struct tl_sample *s)
 		thin(tl);
 	tl->s[tl->n++] = *s;
 	tl->folded = 1;
-}
-
-void timeline_csv_header(FILE *f)
-{
-	fputs("time_s,pid,comm,processes,threads,rss_bytes,anon_bytes,"
-	      "file_bytes,shmem_bytes,max_rss_bytes,footprint_bytes,"
-	      "max_footprint_bytes,kernel_bytes\n", f);
-}
-
-void timeline_csv_row(FILE *f, const struct tl_sample *s)
-{
-	fprintf(f, "%.6f,%" PRIu32 ",", s->t, s->pid);
-	report_csv_string(f, s->pid ? s->comm : "(tree)");
-	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		   ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		   "\n",
-		s->processes, s->threads, s->rss, s->anon, s->file, s->shmem,
-		s->max_rss, s->footprint, s->max_footprint, s->kmem);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The tree's memory over time: samples kept in a bounded series (thinned
- * by merging neighbours, maxima preserved) and streamed as CSV rows.
+ * by merging neighbours, maxima preserved). output/timeline_csv.h writes
+ * them as CSV rows.
  * Pure: no libbpf.
  */
 #ifndef TM_TIMELINE_H
@@ -10,7 +11,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 /* One sample of the tree (pid 0) or of one process. Sizes in bytes. */
 struct tl_sample {
@@ -49,8 +49,5 @@ void timeline_add(struct timeline *tl, const struct tl_sample *s);
 
 /* Fold b (later) into a: b's current values, the larger maxima. */
 void timeline_merge(struct tl_sample *a, const struct tl_sample *b);
-
-void timeline_csv_header(FILE *f);
-void timeline_csv_row(FILE *f, const struct tl_sample *s);
 
 #endif /* TM_TIMELINE_H */

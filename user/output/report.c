@@ -3,8 +3,11 @@
 #include <stddef.h>
 #include <inttypes.h>
 #include <string.h>
-#include "output/report.h"
+#include "output/json_fields.h"
 #include "common/utf8.h"
+#include "output/file.h"
+#include "output/plot.h"
+#include "output/report.h"
 
 void report_human_bytes(uint64_t bytes, char *buf, size_t len)
 {
@@ -50,12 +53,19 @@ void report_what(const struct tm_report *r, char *buf, size_t len)
 	}
 }
 
+/* Text from the traced processes or a saved report: no control bytes. */
+#define SAFE_TEXT(name, text, also) \
+	char name[4 * sizeof(text) > 64 ? 4 * sizeof(text) : 64]; \
+	utf8_printable(text, also, name, sizeof(name))
+
+/* A command line on one line, whatever its arguments hold. */
 static void print_command(FILE *f, const struct tm_report *r)
 {
-	char what[4096];
+	char what[4096], safe[4096];
 
 	report_what(r, what, sizeof(what));
-	fputs(what, f);
+	utf8_printable(what, NULL, safe, sizeof(safe));
+	fputs(safe, f);
 }
 
 enum col_kind {
@@ -209,6 +219,15 @@ static void table_header(FILE *f, const struct layout *lay)
 	fputs("|---:|\n", f);
 }
 
+/* A name from the traced processes: no control bytes, no cell break. */
+static void put_safe(FILE *f, const struct layout *lay, const char *text)
+{
+	char safe[4 * TASK_COMM_LEN];
+
+	utf8_printable(text, lay->markdown ? "|" : NULL, safe, sizeof(safe));
+	put(f, lay, false, -16, safe);
+}
+
 static void table_row(FILE *f, const struct tm_proc *p,
 		      const struct layout *lay)
 {
@@ -220,7 +239,7 @@ static void table_row(FILE *f, const struct tm_proc *p,
 	put(f, lay, true, 8, buf);
 	snprintf(buf, sizeof(buf), "%" PRIu32, p->ppid);
 	put(f, lay, false, 8, buf);
-	put(f, lay, false, -16, p->comm);
+	put_safe(f, lay, p->comm);
 	/* a process on another's mm: that memory is in the owner's row */
 	shared_note(p, note, sizeof(note));
 	for (i = 0; i < NR_COLUMNS; i++) {
@@ -271,8 +290,9 @@ static void table_vmhwm(FILE *f, const struct tm_report *r)
 
 		if (!p->attached || !p->kernel_vmhwm)
 			continue;
+		SAFE_TEXT(comm, p->comm, NULL);
 		report_human_bytes(p->kernel_vmhwm, buf, sizeof(buf));
-		fprintf(f, "%8" PRIu32 " %-16s %10s\n", p->pid, p->comm, buf);
+		fprintf(f, "%8" PRIu32 " %-16s %10s\n", p->pid, comm, buf);
 	}
 }
 
@@ -295,6 +315,48 @@ static void table_cgroup(FILE *f, const struct tm_report *r)
 	fprintf(f, "; taskmem's footprint: %s (%+.1f%%)\n", fp, diff);
 }
 
+static void print_safe(FILE *f, const char *text)
+{
+	char safe[1024];
+
+	utf8_printable(text, NULL, safe, sizeof(safe));
+	fputs(safe, f);
+}
+
+/* What could not be recorded or read exactly, each with its remedy. */
+static void table_warnings(FILE *f, const struct tm_report *r)
+{
+	uint64_t full = r->lost_procs + r->lost_mms;
+	uint64_t other = r->lost_events - full - r->lost_ring;
+	char buf[32];
+
+	if (full)
+		fprintf(f, "WARNING: %" PRIu64 " processes and %" PRIu64
+			   " mms not tracked (maps full): figures are "
+			   "incomplete; raise --max-procs\n",
+			r->lost_procs, r->lost_mms);
+	if (r->lost_ring)
+		fprintf(f, "WARNING: %" PRIu64 " exit records lost (the ring "
+			   "buffer was full): those processes' rows are "
+			   "missing; the tree's totals still count them\n",
+			r->lost_ring);
+	if (r->lost_events > full + r->lost_ring && other)
+		fprintf(f, "WARNING: %" PRIu64 " records lost (out of "
+			   "memory in taskmem): figures are incomplete\n",
+			other);
+	if (r->lost_peak_raises)
+		fprintf(f, "WARNING: %" PRIu64 " peak updates given up "
+			   "under contention: a peak may be low by the "
+			   "concurrent change\n", r->lost_peak_raises);
+	if (r->counter_error_pages) {
+		report_human_bytes(r->counter_error_pages * r->page_size, buf,
+				   sizeof(buf));
+		fprintf(f, "WARNING: per-CPU counters could not be read: RSS "
+			   "figures are the kernel's approximate counters, "
+			   "each off by up to %s\n", buf);
+	}
+}
+
 static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 			 bool markdown)
 {
@@ -306,10 +368,13 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 	fprintf(f, markdown ? "**taskmem**: `" : "taskmem: ");
 	print_command(f, r);
 	fprintf(f, markdown ? "`\n\n" : "\n  ");
-	if (r->command)
+	if (r->command) {
 		fprintf(f, "exit %d, ", r->exit_code);
-	else
-		fprintf(f, "stopped: %s, ", r->stop_reason);
+	} else {
+		fputs("stopped: ", f);
+		print_safe(f, r->stop_reason);
+		fputs(", ", f);
+	}
 	fprintf(f, "%.3f s, %" PRIu64 " processes (%" PRIu64 " at once), %"
 		   PRIu64 " threads (%" PRIu64 " at once)\n\n",
 		r->duration_s, t->processes_total, t->peak_processes,
@@ -329,11 +394,7 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 	}
 	if (r->cgroup.version)
 		table_cgroup(f, r);
-	if (r->lost_events)
-		fprintf(f, "WARNING: %" PRIu64 " records lost (%" PRIu64
-			   " processes not tracked): figures are incomplete; "
-			   "raise --max-procs\n",
-			r->lost_events, r->lost_procs);
+	table_warnings(f, r);
 }
 
 void report_table(FILE *f, const struct tm_report *r, bool long_table)
@@ -397,12 +458,13 @@ void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 
 		if (!p->alive)
 			continue;
+		SAFE_TEXT(comm, p->comm, NULL);
 		report_human_bytes(p->cur_rss, rss, sizeof(rss));
 		report_human_bytes(p->peak_rss, prss, sizeof(prss));
 		report_human_bytes(p->cur_footprint, fp, sizeof(fp));
 		report_human_bytes(p->peak_footprint, pfp, sizeof(pfp));
 		fprintf(f, "%8" PRIu32 " %-16s %10s %10s %10s %10s %8" PRIu64
-			   "\n", p->pid, p->comm, rss, prss, fp, pfp,
+			   "\n", p->pid, comm, rss, prss, fp, pfp,
 			p->cur_threads);
 	}
 	fflush(f);
@@ -414,7 +476,7 @@ void report_csv_string(FILE *f, const char *s)
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
-		fputc((unsigned char)*s < 0x20 ? '?' : *s, f);
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
 	}
 	fputc('"', f);
 }
@@ -449,44 +511,58 @@ static void json_u64(FILE *f, const char *key, uint64_t v, const char *sep)
 	fprintf(f, "\"%s\": %" PRIu64 "%s", key, v, sep);
 }
 
+/* The fields of table t in obj, ", " apart; alive: a process still running. */
+static void json_fields(FILE *f, const struct json_field *t, size_t n,
+			const void *obj, bool alive)
+{
+	const char *base = obj;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const void *v = base + t[i].off;
+
+		fprintf(f, "%s\"%s\": ", i ? ", " : "", t[i].key);
+		switch (t[i].kind) {
+		case JF_U32:
+			fprintf(f, "%" PRIu32, *(const uint32_t *)v);
+			break;
+		case JF_U64:
+			fprintf(f, "%" PRIu64, *(const uint64_t *)v);
+			break;
+		case JF_U64_OR_NULL:
+			if (*(const uint64_t *)v)
+				fprintf(f, "%" PRIu64, *(const uint64_t *)v);
+			else
+				fputs("null", f);
+			break;
+		case JF_STRING:
+			report_json_string(f, v);
+			break;
+		case JF_BOOL:
+			fputs(*(const bool *)v ? "true" : "false", f);
+			break;
+		case JF_EXIT:
+			if (alive)
+				fputs("null", f);
+			else
+				fprintf(f, "%d", *(const int *)v);
+			break;
+		case JF_SECONDS:
+		case JF_SECONDS_OR_NULL:
+			if (alive && t[i].kind == JF_SECONDS_OR_NULL)
+				fputs("null", f);
+			else
+				fprintf(f, "%.6f", *(const double *)v);
+			break;
+		}
+	}
+}
+
 static void json_proc(FILE *f, const struct tm_proc *p, const char *sep)
 {
 	fprintf(f, "    {");
-	json_u64(f, "pid", p->pid, ", ");
-	json_u64(f, "ppid", p->ppid, ", ");
-	fprintf(f, "\"comm\": ");
-	report_json_string(f, p->comm);
-	fprintf(f, ", ");
-	json_u64(f, "peak_rss_bytes", p->peak_rss, ", ");
-	json_u64(f, "peak_anon_bytes", p->peak_anon, ", ");
-	json_u64(f, "peak_file_bytes", p->peak_file, ", ");
-	json_u64(f, "peak_shmem_bytes", p->peak_shmem, ", ");
-	json_u64(f, "peak_vm_bytes", p->peak_vm, ", ");
-	json_u64(f, "peak_pgtables_bytes", p->peak_pgtables, ", ");
-	json_u64(f, "peak_kstack_bytes", p->peak_kstack, ", ");
-	json_u64(f, "peak_task_struct_bytes", p->peak_task_struct, ", ");
-	json_u64(f, "peak_footprint_bytes", p->peak_footprint, ", ");
-	json_u64(f, "peak_threads", p->peak_threads, ", ");
-	json_u64(f, "rss_at_tree_peak_bytes", p->rss_at_tree_peak, ", ");
-	json_u64(f, "minor_faults", p->min_flt, ", ");
-	json_u64(f, "major_faults", p->maj_flt, ", ");
-	if (p->alive)
-		fprintf(f, "\"exit_code\": null, ");
-	else
-		fprintf(f, "\"exit_code\": %d, ", p->exit_code);
-	fprintf(f, "\"alive_at_end\": %s, ", p->alive ? "true" : "false");
-	fprintf(f, "\"root\": %s, ", p->root ? "true" : "false");
-	fprintf(f, "\"attached\": %s, ", p->attached ? "true" : "false");
-	if (p->kernel_vmhwm)
-		json_u64(f, "kernel_vmhwm_bytes", p->kernel_vmhwm, ", ");
-	else
-		fprintf(f, "\"kernel_vmhwm_bytes\": null, ");
-	json_u64(f, "shared_mm_with", p->shared_mm_with, ", ");
-	fprintf(f, "\"start_s\": %.6f, ", p->start_s);
-	if (p->alive)
-		fprintf(f, "\"end_s\": null}%s\n", sep);
-	else
-		fprintf(f, "\"end_s\": %.6f}%s\n", p->end_s, sep);
+	json_fields(f, json_proc_fields, json_proc_nfields, p, p->alive);
+	fprintf(f, "}%s\n", sep);
 }
 
 /* The kept samples, as rows of numbers under named columns. */
@@ -541,13 +617,15 @@ void report_json(FILE *f, const struct tm_report *r)
 	json_u64(f, "kernel_maxrss_bytes", r->kernel_maxrss, ",\n  ");
 	json_u64(f, "lost_events", r->lost_events, ",\n  ");
 	json_u64(f, "lost_processes", r->lost_procs, ",\n  ");
+	json_u64(f, "lost_mms", r->lost_mms, ",\n  ");
+	json_u64(f, "lost_ring_records", r->lost_ring, ",\n  ");
+	json_u64(f, "lost_peak_raises", r->lost_peak_raises, ",\n  ");
+	json_u64(f, "counter_error_bytes",
+		 r->counter_error_pages * r->page_size, ",\n  ");
 	json_u64(f, "page_size", r->page_size, ",\n");
 	fprintf(f, "  \"kernel_objects\": {");
-	json_u64(f, "kstack_bytes", r->ksize.kstack, ", ");
-	json_u64(f, "task_struct_bytes", r->ksize.task_struct, ", ");
-	json_u64(f, "process_bytes", r->ksize.proc, ", ");
-	json_u64(f, "mm_struct_bytes", r->ksize.mm, ", ");
-	json_u64(f, "vma_bytes", r->ksize.vma, "},\n");
+	json_fields(f, json_kobj_fields, json_kobj_nfields, &r->ksize, false);
+	fprintf(f, "},\n");
 	if (r->cgroup.version) {
 		fprintf(f, "  \"cgroup\": {\"version\": %d, ", r->cgroup.version);
 		json_u64(f, "peak_usage_bytes", r->cgroup.usage,
@@ -556,21 +634,8 @@ void report_json(FILE *f, const struct tm_report *r)
 			json_u64(f, "peak_kmem_bytes", r->cgroup.kmem, "},\n");
 	}
 	fprintf(f, "  \"tree\": {");
-	json_u64(f, "peak_rss_bytes", t->peak_rss, ", ");
-	json_u64(f, "peak_anon_bytes", t->peak_anon, ", ");
-	json_u64(f, "peak_file_bytes", t->peak_file, ", ");
-	json_u64(f, "peak_shmem_bytes", t->peak_shmem, ", ");
-	json_u64(f, "peak_vm_bytes", t->peak_vm, ", ");
-	json_u64(f, "peak_pgtables_bytes", t->peak_pgtables, ", ");
-	json_u64(f, "peak_kstack_bytes", t->peak_kstack, ", ");
-	json_u64(f, "peak_task_struct_bytes", t->peak_task_struct, ", ");
-	json_u64(f, "peak_footprint_bytes", t->peak_footprint, ", ");
-	json_u64(f, "peak_threads", t->peak_threads, ", ");
-	json_u64(f, "peak_processes", t->peak_processes, ", ");
-	json_u64(f, "processes_total", t->processes_total, ", ");
-	json_u64(f, "threads_total", t->threads_total, ", ");
-	json_u64(f, "minor_faults", t->minor_faults, ", ");
-	json_u64(f, "major_faults", t->major_faults, "},\n");
+	json_fields(f, json_tree_fields, json_tree_nfields, t, false);
+	fprintf(f, "},\n");
 	if (r->timeline)
 		json_timeline(f, r);
 	fprintf(f, "  \"processes\": [\n");
@@ -595,8 +660,26 @@ int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
 	case TM_FORMAT_TABLE:
 		report_table(f, r, long_table);
 		break;
+	case TM_FORMAT_SVG:
+		if (!r->timeline)
+			return -EINVAL;
+		plot_timeline(f, r, r->timeline);
+		break;
 	}
 	if (fflush(f) || ferror(f))
 		return -EIO;
 	return 0;
+}
+
+int report_save(struct output *o, const struct tm_report *r,
+		enum tm_format fmt, bool long_table)
+{
+	int err = report_write(o->f, r, fmt, long_table);
+
+	/* a write error is output_commit()'s to tell exactly (ENOSPC) */
+	if (err && err != -EIO) {
+		output_abort(o);
+		return err;
+	}
+	return output_commit(o);
 }

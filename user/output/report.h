@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Report formats: the human table and JSON (pure: no libbpf). */
+/*
+ * user/output/: every form a report is written in: the table, JSON, CSV
+ * and Markdown (this file), the timeline CSV, the SVG chart (plot.h,
+ * svg.h), Perfetto trace events, and the one output-file helper (file.h).
+ * Pure: no libbpf. It may use model/ and common/, nothing above.
+ */
 #ifndef TM_REPORT_H
 #define TM_REPORT_H
 
@@ -30,8 +35,20 @@ void report_json_string(FILE *f, const char *s);
 /* -i: current and peak figures of the live tree, one block per call. */
 void report_interim(FILE *f, const struct tm_report *r, double elapsed_s);
 
-/* Write r in format fmt; 0 or -errno of the write. */
+/*
+ * Write r in format fmt (TM_FORMAT_SVG: the chart of r->timeline); 0,
+ * -EINVAL for a chart without a timeline, or -EIO.
+ */
 int report_write(FILE *f, const struct tm_report *r, enum tm_format fmt,
 		 bool long_table);
+
+struct output;
+/*
+ * The one place a report is written: r in format fmt to o (opened with
+ * output_open()), then moved into place, or dropped if the write failed.
+ * 0 or -errno.
+ */
+int report_save(struct output *o, const struct tm_report *r,
+		enum tm_format fmt, bool long_table);
 
 #endif /* TM_REPORT_H */

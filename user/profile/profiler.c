@@ -163,18 +163,15 @@ static int write_one(struct output *out, const char *path, int err)
 	if (!err)
 		err = output_commit(out);
 	if (err)
-		tm_err("cannot write '%s': %s", path, strerror(-err));
+		tm_err("cannot write '%s': %s", path, output_strerror(err));
 	return err;
 }
 
-int profiler_finish(struct profiler *p, uint64_t peak_ns, uint64_t t0_ns,
-		    const char **what)
+int profiler_finish(struct profiler *p, uint64_t peak_ns)
 {
 	const struct prof_stats *st = &p->skel->bss->stats;
 	int err = 0;
 
-	(void)t0_ns;
-	(void)what;
 	if (st->lost_samples || st->lost_notes || st->lost_mms ||
 	    st->lost_tasks)
 		tm_err("memory profile: %llu samples and %llu notes lost "

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "common/cli.h"
-#include "trace/launch.h"
+#include "common/creds.h"
 #include "taskmem.h"
 
 struct profiler;
@@ -32,9 +32,11 @@ int profiler_load(struct profiler *p, struct bpf_map *mms,
 		  const struct kobj_sizes *k, long page_size);
 /* Drain the sampler's events through rb (the tracer's); 0 or -errno. */
 int profiler_add_events(struct profiler *p, struct ring_buffer *rb);
-/* Attribute to the RSS peak at peak_ns and write the files; 0 or -errno. */
-int profiler_finish(struct profiler *p, uint64_t peak_ns, uint64_t t0_ns,
-		    const char **what);
+/*
+ * Attribute to the RSS peak at peak_ns and write the files; 0 or -errno
+ * (after saying which file could not be written).
+ */
+int profiler_finish(struct profiler *p, uint64_t peak_ns);
 void profiler_free(struct profiler *p);
 
 #endif /* TM_PROFILER_H */

@@ -7,7 +7,6 @@
 #include "common/cli.h"
 #include "common/errors.h"
 #include "output/file.h"
-#include "output/plot.h"
 #include "replay/reader.h"
 #include "replay/cmd_report.h"
 #include "output/report.h"
@@ -18,7 +17,7 @@ static int render(const struct report_opts *o, struct saved_report *s)
 	struct output out;
 	int err;
 
-	if (o->svg && !s->r.timeline) {
+	if (o->format == TM_FORMAT_SVG && !s->r.timeline) {
 		tm_err("cannot draw '%s': it holds no timeline (record one with "
 		       "--timeline, --plot or --sample-ms)", o->file);
 		return TM_EXIT_USAGE;
@@ -26,17 +25,13 @@ static int render(const struct report_opts *o, struct saved_report *s)
 	/* the report goes to stdout here: it is what was asked for */
 	err = output_open(&out, o->output, stdout, NULL);
 	if (err) {
-		tm_err("cannot write '%s': %s", o->output, strerror(-err));
+		tm_err("cannot write '%s': %s", o->output, output_strerror(err));
 		return TM_EXIT_USAGE;
 	}
-	if (o->svg)
-		plot_timeline(out.f, &s->r, s->r.timeline);
-	else
-		report_write(out.f, &s->r, o->format, o->long_table);
-	err = output_commit(&out);
+	err = report_save(&out, &s->r, o->format, o->long_table);
 	if (err) {
 		tm_err("cannot write '%s': %s", o->output ? o->output : "stdout",
-		       strerror(-err));
+		       output_strerror(err));
 		return TM_EXIT_FAIL;
 	}
 	return TM_EXIT_OK;
@@ -54,9 +49,10 @@ int cmd_report(int argc, char **argv)
 	ret = tm_parse_outcome(ret, err, cli_report_usage, "report");
 	if (ret >= 0)
 		return ret;
-	text = text_read(o.file);
+	text = text_read_user(o.file, TEXT_MAX_DEFAULT);
 	if (!text) {
-		tm_err("cannot read report '%s': %s", o.file, strerror(errno));
+		tm_err("cannot read report '%s': %s", o.file,
+		       text_strerror(errno, TEXT_MAX_DEFAULT));
 		return TM_EXIT_USAGE;
 	}
 	ret = reader_parse(text, &s, err, sizeof(err));

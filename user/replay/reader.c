@@ -5,13 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <json-c/json.h>
+#include "output/json_fields.h"
 #include "replay/reader.h"
 
 struct ctx {
 	char *err;
 	size_t errlen;
 	int failed;
+	const char *where;	/* the object being read: "", " in tree"... */
+	char where_buf[48];
 };
 
 static void bad(struct ctx *c, const char *fmt, ...)
@@ -28,31 +33,83 @@ static void bad(struct ctx *c, const char *fmt, ...)
 	va_end(ap);
 }
 
-static struct json_object *field(struct ctx *c, struct json_object *o,
-				 const char *key, json_type type)
+/* The field's JSON type, as a message names it. */
+static const char *type_name(struct json_object *v)
 {
-	struct json_object *v;
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+	case json_type_int:
+		return "a number";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "something else";
+}
+
+/*
+ * A wrong value of o's field key: named by its field, never quoted (it
+ * may be anything).
+ */
+static void bad_value(struct ctx *c, struct json_object *o, const char *key,
+		      const char *expected)
+{
+	struct json_object *v = NULL;
+	bool there = json_object_object_get_ex(o, key, &v);
+
+	bad(c, "field '%s'%s is %s, expected %s", key, c->where,
+	    !there ? "missing" : v ? type_name(v) : "null", expected);
+}
+
+static struct json_object *field(struct ctx *c, struct json_object *o,
+				 const char *key, json_type type,
+				 const char *expected)
+{
+	struct json_object *v = NULL;
 
 	if (!json_object_object_get_ex(o, key, &v) ||
 	    !json_object_is_type(v, type)) {
-		bad(c, "missing or invalid field '%s'", key);
+		bad_value(c, o, key, expected);
 		return NULL;
 	}
 	return v;
 }
 
-/* A non-negative whole number. */
-static uint64_t u64(struct ctx *c, struct json_object *o, const char *key)
+/* A whole number from 0 to max. */
+static uint64_t u64_max(struct ctx *c, struct json_object *o, const char *key,
+			uint64_t max)
 {
-	struct json_object *v = field(c, o, key, json_type_int);
+	struct json_object *v = NULL;
+	char expected[64];
+	uint64_t n;
 
-	if (!v)
-		return 0;
-	if (json_object_get_int64(v) < 0) {
-		bad(c, "negative value for '%s'", key);
+	snprintf(expected, sizeof(expected), "a whole number from 0 to %"
+		 PRIu64, max);
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int)) {
+		bad_value(c, o, key, expected);
 		return 0;
 	}
-	return json_object_get_uint64(v);
+	/* json-c keeps a negative as int64, a large one as uint64 */
+	n = json_object_get_uint64(v);
+	if (json_object_get_int64(v) < 0 || n > max) {
+		bad(c, "field '%s'%s is out of range, expected %s", key,
+		    c->where, expected);
+		return 0;
+	}
+	return n;
+}
+
+static uint64_t u64(struct ctx *c, struct json_object *o, const char *key)
+{
+	return u64_max(c, o, key, JSON_BYTES_MAX);
 }
 
 /* A finite number: json-c also reads NaN and Infinity. */
@@ -65,14 +122,20 @@ static bool finite_number(struct json_object *v, double *out)
 	return isfinite(*out);
 }
 
-static double number(struct ctx *c, struct json_object *o, const char *key)
+/* Seconds, from 0 to JSON_SECONDS_MAX. */
+static double seconds(struct ctx *c, struct json_object *o, const char *key)
 {
-	struct json_object *v;
+	static const char expected[] = "seconds from 0 to 1e9";
+	struct json_object *v = NULL;
 	double d;
 
-	if (!json_object_object_get_ex(o, key, &v) || !finite_number(v, &d) ||
-	    d < 0) {
-		bad(c, "missing or invalid field '%s'", key);
+	if (!json_object_object_get_ex(o, key, &v) || !finite_number(v, &d)) {
+		bad_value(c, o, key, expected);
+		return 0;
+	}
+	if (d < 0 || d > JSON_SECONDS_MAX) {
+		bad(c, "field '%s'%s is out of range, expected %s", key,
+		    c->where, expected);
 		return 0;
 	}
 	return d;
@@ -80,88 +143,114 @@ static double number(struct ctx *c, struct json_object *o, const char *key)
 
 static bool flag(struct ctx *c, struct json_object *o, const char *key)
 {
-	struct json_object *v = field(c, o, key, json_type_boolean);
+	struct json_object *v = field(c, o, key, json_type_boolean,
+				      "true or false");
 
 	return v && json_object_get_boolean(v);
 }
 
-/* An int or null (-1), for exit codes. */
-static int int_or_null(struct ctx *c, struct json_object *o, const char *key)
+/* True when the field is there and null. */
+static bool is_null(struct json_object *o, const char *key)
 {
 	struct json_object *v;
 
-	if (!json_object_object_get_ex(o, key, &v)) {
-		bad(c, "missing field '%s'", key);
-		return -1;
-	}
-	if (!v)
-		return -1;
-	if (!json_object_is_type(v, json_type_int)) {
-		bad(c, "invalid field '%s'", key);
-		return -1;
-	}
-	return json_object_get_int(v);
+	return json_object_object_get_ex(o, key, &v) && !v;
 }
 
-static void read_tree(struct ctx *c, struct json_object *o, struct tm_tree *t)
+/* An exit code (0 to 255, -1 unknown) or null (-1). */
+static int exit_code(struct ctx *c, struct json_object *o, const char *key)
 {
-	t->peak_rss = u64(c, o, "peak_rss_bytes");
-	t->peak_anon = u64(c, o, "peak_anon_bytes");
-	t->peak_file = u64(c, o, "peak_file_bytes");
-	t->peak_shmem = u64(c, o, "peak_shmem_bytes");
-	t->peak_vm = u64(c, o, "peak_vm_bytes");
-	t->peak_pgtables = u64(c, o, "peak_pgtables_bytes");
-	t->peak_kstack = u64(c, o, "peak_kstack_bytes");
-	t->peak_task_struct = u64(c, o, "peak_task_struct_bytes");
-	t->peak_footprint = u64(c, o, "peak_footprint_bytes");
-	t->peak_threads = u64(c, o, "peak_threads");
-	t->peak_processes = u64(c, o, "peak_processes");
-	t->processes_total = u64(c, o, "processes_total");
-	t->threads_total = u64(c, o, "threads_total");
-	t->minor_faults = u64(c, o, "minor_faults");
-	t->major_faults = u64(c, o, "major_faults");
+	struct json_object *v = NULL;
+	int64_t n;
+
+	if (is_null(o, key))
+		return -1;
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    (n = json_object_get_int64(v)) < -1 || n > 255) {
+		bad_value(c, o, key, "an exit code from 0 to 255 or null");
+		return -1;
+	}
+	return (int)n;
 }
 
-static void read_proc(struct ctx *c, struct json_object *o, struct tm_proc *p)
+/* Every field of table t into obj (struct bytes), by kind. */
+static void read_fields(struct ctx *c, struct json_object *o,
+			const struct json_field *t, size_t n, void *obj)
 {
+	char *base = obj;
 	struct json_object *v;
+	size_t i;
 
+	for (i = 0; i < n && !c->failed; i++) {
+		void *dst = base + t[i].off;
+		const char *key = t[i].key;
+
+		switch (t[i].kind) {
+		case JF_U32:
+			*(uint32_t *)dst = u64_max(c, o, key, t[i].max);
+			break;
+		case JF_U64_OR_NULL:
+			if (is_null(o, key))
+				break;
+			/* fall through */
+		case JF_U64:
+			*(uint64_t *)dst = u64_max(c, o, key, t[i].max);
+			break;
+		case JF_STRING:
+			v = field(c, o, key, json_type_string, "a string");
+			if (v)
+				snprintf(dst, t[i].size, "%s",
+					 json_object_get_string(v));
+			break;
+		case JF_BOOL:
+			*(bool *)dst = flag(c, o, key);
+			break;
+		case JF_EXIT:
+			*(int *)dst = exit_code(c, o, key);
+			break;
+		case JF_SECONDS_OR_NULL:
+			if (is_null(o, key))
+				break;
+			/* fall through */
+		case JF_SECONDS:
+			*(double *)dst = seconds(c, o, key);
+			break;
+		}
+	}
+}
+
+/* Read the object at key with table t; where names it in messages. */
+static void read_object(struct ctx *c, struct json_object *doc,
+			const char *key, const struct json_field *t, size_t n,
+			void *obj)
+{
+	struct json_object *o = field(c, doc, key, json_type_object,
+				      "an object");
+
+	if (!o)
+		return;
+	snprintf(c->where_buf, sizeof(c->where_buf), " in %s", key);
+	c->where = c->where_buf;
+	read_fields(c, o, t, n, obj);
+	c->where = "";
+}
+
+static void read_proc(struct ctx *c, struct json_object *o, size_t i,
+		      struct tm_proc *p)
+{
 	memset(p, 0, sizeof(*p));
-	p->pid = u64(c, o, "pid");
-	p->ppid = u64(c, o, "ppid");
-	v = field(c, o, "comm", json_type_string);
-	if (v)
-		snprintf(p->comm, sizeof(p->comm), "%s",
-			 json_object_get_string(v));
-	p->peak_rss = u64(c, o, "peak_rss_bytes");
-	p->peak_anon = u64(c, o, "peak_anon_bytes");
-	p->peak_file = u64(c, o, "peak_file_bytes");
-	p->peak_shmem = u64(c, o, "peak_shmem_bytes");
-	p->peak_vm = u64(c, o, "peak_vm_bytes");
-	p->peak_pgtables = u64(c, o, "peak_pgtables_bytes");
-	p->peak_kstack = u64(c, o, "peak_kstack_bytes");
-	p->peak_task_struct = u64(c, o, "peak_task_struct_bytes");
-	p->peak_footprint = u64(c, o, "peak_footprint_bytes");
-	p->peak_threads = u64(c, o, "peak_threads");
-	p->rss_at_tree_peak = u64(c, o, "rss_at_tree_peak_bytes");
-	p->min_flt = u64(c, o, "minor_faults");
-	p->maj_flt = u64(c, o, "major_faults");
-	p->exit_code = int_or_null(c, o, "exit_code");
-	p->alive = flag(c, o, "alive_at_end");
-	p->root = flag(c, o, "root");
-	p->attached = flag(c, o, "attached");
-	if (json_object_object_get_ex(o, "kernel_vmhwm_bytes", &v) && v)
-		p->kernel_vmhwm = u64(c, o, "kernel_vmhwm_bytes");
-	p->shared_mm_with = u64(c, o, "shared_mm_with");
-	p->start_s = number(c, o, "start_s");
-	if (json_object_object_get_ex(o, "end_s", &v) && v)
-		p->end_s = number(c, o, "end_s");
+	snprintf(c->where_buf, sizeof(c->where_buf), " in processes[%zu]", i);
+	c->where = c->where_buf;
+	read_fields(c, o, json_proc_fields, json_proc_nfields, p);
+	c->where = "";
 }
 
 static void read_procs(struct ctx *c, struct json_object *doc,
 		       struct tm_report *r)
 {
-	struct json_object *arr = field(c, doc, "processes", json_type_array);
+	struct json_object *arr = field(c, doc, "processes", json_type_array,
+					"an array");
 	size_t i, n;
 
 	if (!arr)
@@ -177,10 +266,11 @@ static void read_procs(struct ctx *c, struct json_object *doc,
 		struct json_object *o = json_object_array_get_idx(arr, i);
 
 		if (!json_object_is_type(o, json_type_object)) {
-			bad(c, "processes[%zu] is not an object", i);
+			bad(c, "processes[%zu] is %s, expected an object", i,
+			    o ? type_name(o) : "null");
 			return;
 		}
-		read_proc(c, o, &r->procs[r->nprocs++]);
+		read_proc(c, o, i, &r->procs[r->nprocs++]);
 	}
 }
 
@@ -196,7 +286,11 @@ static void read_timeline(struct ctx *c, struct json_object *doc,
 
 	if (!json_object_object_get_ex(doc, "timeline", &tl))
 		return;
-	pts = field(c, tl, "points", json_type_array);
+	tl = field(c, doc, "timeline", json_type_object, "an object");
+	if (!tl)
+		return;
+	c->where = " in timeline";
+	pts = field(c, tl, "points", json_type_array, "an array");
 	if (!pts)
 		return;
 	n = json_object_array_length(pts);
@@ -204,10 +298,11 @@ static void read_timeline(struct ctx *c, struct json_object *doc,
 		bad(c, "out of memory for %zu timeline points", n);
 		return;
 	}
-	s->tl.samples = u64(c, tl, "samples");
-	s->tl.merge = u64(c, tl, "samples_per_point");
-	s->r.sample_ms = u64(c, tl, "sample_ms");
-	s->r.peak_footprint_s = number(c, tl, "peak_footprint_time_s");
+	s->tl.samples = u64_max(c, tl, "samples", JSON_COUNT_MAX);
+	s->tl.merge = u64_max(c, tl, "samples_per_point", JSON_COUNT_MAX);
+	s->r.sample_ms = u64_max(c, tl, "sample_ms", 60000);
+	s->r.peak_footprint_s = seconds(c, tl, "peak_footprint_time_s");
+	c->where = "";
 	for (i = 0; i < n && !c->failed; i++) {
 		struct json_object *row = json_object_array_get_idx(pts, i);
 		struct tl_sample *p = &s->tl.s[i];
@@ -221,7 +316,9 @@ static void read_timeline(struct ctx *c, struct json_object *doc,
 		}
 		for (j = 0; j < P_NR; j++) {
 			if (!finite_number(json_object_array_get_idx(row, j),
-					   &v[j]) || v[j] < 0 || v[j] > 1e19) {
+					   &v[j]) || v[j] < 0 ||
+			    v[j] > (j == P_T ? JSON_SECONDS_MAX :
+					       (double)JSON_BYTES_MAX)) {
 				bad(c, "timeline point %zu holds an invalid "
 				       "value", i);
 				return;
@@ -244,58 +341,98 @@ static void read_timeline(struct ctx *c, struct json_object *doc,
 	s->r.timeline = &s->tl;
 }
 
+/* command: strings; attached_pids: pids. Each element is checked. */
 static void read_command(struct ctx *c, struct json_object *doc,
 			 struct saved_report *s)
 {
-	struct json_object *cmd = field(c, doc, "command", json_type_array);
+	struct json_object *cmd = field(c, doc, "command", json_type_array,
+					"an array of strings");
 	struct json_object *pids = field(c, doc, "attached_pids",
-					 json_type_array);
-	size_t i, n;
+					 json_type_array, "an array of pids");
+	struct json_object *v;
+	size_t i, n, npids;
+	int64_t pid;
 
 	if (!cmd || !pids)
 		return;
 	n = json_object_array_length(cmd);
+	npids = json_object_array_length(pids);
+	if (n > INT_MAX / 2 || npids > INT_MAX / 2) {
+		bad(c, "field 'command' or 'attached_pids' is too long");
+		return;
+	}
 	s->command = calloc(n + 1, sizeof(*s->command));
-	s->targets = calloc(json_object_array_length(pids) + 1,
-			    sizeof(*s->targets));
+	s->targets = calloc(npids + 1, sizeof(*s->targets));
 	if (!s->command || !s->targets) {
 		bad(c, "out of memory");
 		return;
 	}
-	for (i = 0; i < n; i++)
-		s->command[i] = (char *)json_object_get_string(
-			json_object_array_get_idx(cmd, i));
-	for (i = 0; i < json_object_array_length(pids); i++)
-		s->targets[i] = json_object_get_int(
-			json_object_array_get_idx(pids, i));
+	for (i = 0; i < n; i++) {
+		v = json_object_array_get_idx(cmd, i);
+		if (!json_object_is_type(v, json_type_string)) {
+			bad(c, "field 'command[%zu]' is %s, expected a string",
+			    i, v ? type_name(v) : "null");
+			return;
+		}
+		s->command[i] = (char *)json_object_get_string(v);
+	}
+	for (i = 0; i < npids; i++) {
+		v = json_object_array_get_idx(pids, i);
+		if (!json_object_is_type(v, json_type_int) ||
+		    (pid = json_object_get_int64(v)) < 1 ||
+		    pid > JSON_PID_MAX) {
+			bad(c, "field 'attached_pids[%zu]' is %s, expected a "
+			       "pid from 1 to %d", i,
+			    v ? type_name(v) : "null", JSON_PID_MAX);
+			return;
+		}
+		s->targets[i] = (int)pid;
+	}
 	/* a saved attach has no command: the report says so by NULL */
 	s->r.command = n ? s->command : NULL;
 	s->r.command_argc = n;
 	s->r.targets = s->targets;
-	s->r.ntargets = json_object_array_length(pids);
+	s->r.ntargets = npids;
 }
 
-static void read_extras(struct ctx *c, struct json_object *doc,
+/* Counts added after the first reports: optional. */
+static void read_lost(struct ctx *c, struct json_object *doc,
+		      struct tm_report *r)
+{
+	if (json_object_object_get_ex(doc, "lost_mms", NULL))
+		r->lost_mms = u64_max(c, doc, "lost_mms", JSON_COUNT_MAX);
+	if (json_object_object_get_ex(doc, "lost_ring_records", NULL))
+		r->lost_ring = u64_max(c, doc, "lost_ring_records",
+				       JSON_COUNT_MAX);
+	if (json_object_object_get_ex(doc, "lost_peak_raises", NULL))
+		r->lost_peak_raises = u64_max(c, doc, "lost_peak_raises",
+					      JSON_COUNT_MAX);
+	if (json_object_object_get_ex(doc, "counter_error_bytes", NULL))
+		r->counter_error_pages = u64(c, doc, "counter_error_bytes") /
+					 (r->page_size ? r->page_size : 4096);
+}
+
+static void read_cgroup(struct ctx *c, struct json_object *doc,
 			struct tm_report *r)
 {
 	struct json_object *o;
 
-	o = field(c, doc, "kernel_objects", json_type_object);
-	if (o) {
-		r->ksize.kstack = u64(c, o, "kstack_bytes");
-		r->ksize.task_struct = u64(c, o, "task_struct_bytes");
-		r->ksize.proc = u64(c, o, "process_bytes");
-		r->ksize.mm = u64(c, o, "mm_struct_bytes");
-		r->ksize.vma = u64(c, o, "vma_bytes");
-	}
-	if (json_object_object_get_ex(doc, "cgroup", &o)) {
-		r->cgroup.version = u64(c, o, "version");
-		r->cgroup.usage = u64(c, o, "peak_usage_bytes");
-		r->cgroup.has_kmem = json_object_object_get_ex(
-			o, "peak_kmem_bytes", NULL);
-		if (r->cgroup.has_kmem)
-			r->cgroup.kmem = u64(c, o, "peak_kmem_bytes");
-	}
+	if (!json_object_object_get_ex(doc, "cgroup", &o))
+		return;
+	o = field(c, doc, "cgroup", json_type_object, "an object");
+	if (!o)
+		return;
+	c->where = " in cgroup";
+	r->cgroup.version = u64_max(c, o, "version", 2);
+	if (!c->failed && r->cgroup.version < 1)
+		bad(c, "field 'version' in cgroup is out of range, expected "
+		       "1 or 2");
+	r->cgroup.usage = u64(c, o, "peak_usage_bytes");
+	r->cgroup.has_kmem = json_object_object_get_ex(o, "peak_kmem_bytes",
+						       NULL);
+	if (r->cgroup.has_kmem)
+		r->cgroup.kmem = u64(c, o, "peak_kmem_bytes");
+	c->where = "";
 }
 
 /*
@@ -339,7 +476,7 @@ static struct json_object *parse_whole(const char *text,
 int reader_parse(const char *text, struct saved_report *s, char *err,
 		 size_t errlen)
 {
-	struct ctx c = { .err = err, .errlen = errlen };
+	struct ctx c = { .err = err, .errlen = errlen, .where = "" };
 	enum json_tokener_error jerr;
 	struct json_object *doc, *v;
 
@@ -356,20 +493,29 @@ int reader_parse(const char *text, struct saved_report *s, char *err,
 	s->doc = doc;
 	model_init(&s->r, 4096, 0);
 	read_command(&c, doc, s);
-	s->r.exit_code = int_or_null(&c, doc, "exit_code");
-	v = field(&c, doc, "stop_reason", json_type_string);
+	if (!c.failed)
+		s->r.exit_code = exit_code(&c, doc, "exit_code");
+	v = field(&c, doc, "stop_reason", json_type_string, "a string");
 	s->r.stop_reason = v ? json_object_get_string(v) : "";
-	s->r.duration_s = number(&c, doc, "duration_s");
+	s->r.duration_s = seconds(&c, doc, "duration_s");
 	s->r.kernel_maxrss = u64(&c, doc, "kernel_maxrss_bytes");
-	s->r.lost_events = u64(&c, doc, "lost_events");
-	s->r.lost_procs = u64(&c, doc, "lost_processes");
-	s->r.page_size = u64(&c, doc, "page_size");
-	read_extras(&c, doc, &s->r);
-	v = field(&c, doc, "tree", json_type_object);
-	if (v)
-		read_tree(&c, v, &s->r.tree);
-	read_procs(&c, doc, &s->r);
-	read_timeline(&c, doc, s);
+	s->r.lost_events = u64_max(&c, doc, "lost_events", JSON_COUNT_MAX);
+	s->r.lost_procs = u64_max(&c, doc, "lost_processes", JSON_COUNT_MAX);
+	s->r.page_size = u64_max(&c, doc, "page_size", 1UL << 30);
+	if (!c.failed && (s->r.page_size < 512 ||
+			  (s->r.page_size & (s->r.page_size - 1))))
+		bad(&c, "field 'page_size' is out of range, expected a power "
+			"of 2 from 512");
+	read_lost(&c, doc, &s->r);
+	read_object(&c, doc, "kernel_objects", json_kobj_fields,
+		    json_kobj_nfields, &s->r.ksize);
+	read_cgroup(&c, doc, &s->r);
+	read_object(&c, doc, "tree", json_tree_fields, json_tree_nfields,
+		    &s->r.tree);
+	if (!c.failed)
+		read_procs(&c, doc, &s->r);
+	if (!c.failed)
+		read_timeline(&c, doc, s);
 	if (c.failed) {
 		reader_free(s);
 		return -EINVAL;

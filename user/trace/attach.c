@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include "taskmem.h"
 #include "taskmem.skel.h"
+#include "common/asuser.h"
 #include "common/errors.h"
 #include "trace/procfs.h"
 #include "trace/session.h"
@@ -27,6 +28,14 @@ int attach_check_targets(const struct trace_opts *o)
 		if (procfs_check_target(o->pids[i], why, sizeof(why))) {
 			tm_err("cannot attach to pid %d: %s", o->pids[i], why);
 			return -EINVAL;
+		}
+		/* through sudo: only what the user could inspect anyway */
+		if (asuser_get() && asuser_may_inspect(o->pids[i])) {
+			tm_err("cannot attach to pid %d: %s may not inspect it "
+			       "(taskmem was started through sudo; the kernel's "
+			       "ptrace read check decides)", o->pids[i],
+			       asuser_get()->name);
+			return -EPERM;
 		}
 	}
 	return 0;

@@ -10,18 +10,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "model/model.h"	/* struct cgroup_peaks */
 
 struct cgroup_check {
 	int version;		/* 1 or 2; 0 when not set up */
 	char root[128];		/* mount point of the memory hierarchy */
 	char path[192];		/* the workload's cgroup */
-};
-
-struct cgroup_peaks {
-	int version;		/* 0: no check was made */
-	uint64_t usage;		/* v1 memory.max_usage_in_bytes, v2 memory.peak */
-	uint64_t kmem;		/* v1 memory.kmem.max_usage_in_bytes */
-	bool has_kmem;
 };
 
 /* Find the memory hierarchy and make a cgroup for this run; 0 or -errno. */

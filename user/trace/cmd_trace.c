@@ -8,39 +8,83 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 #include "taskmem.h"
 #include "taskmem.skel.h"
-#include "trace/creds.h"
+#include "common/creds.h"
 #include "common/errors.h"
+#include "common/version.h"
 #include "trace/procfs.h"
+#include "output/file.h"
 #include "output/report.h"
+#include "trace/cgroup.h"
 #include "trace/cmd_trace.h"
+#include "trace/exporter.h"
+#include "trace/launch.h"
+#include "trace/recorder.h"
 #include "trace/session.h"
 #include "profile/profiler.h"
+
+/* Why tracing stopped, for the report. */
+enum tm_stop {
+	TM_STOP_NONE,
+	TM_STOP_EXITED,		/* the command (or every target) exited */
+	TM_STOP_ALL_EXITED,	/* --wait-all: every descendant exited */
+	TM_STOP_SIGNAL,		/* -p: taskmem got a signal */
+	TM_STOP_DURATION,	/* -p: -d elapsed */
+};
+
+/* The command taskmem starts (not with -p): who it runs as, where. */
+struct workload {
+	struct launch child;
+	struct launch_cred cred;
+	struct cgroup_check cg;
+	bool done;		/* reaped */
+	int status;		/* its wait status, once done */
+	struct rusage ru;
+};
+
+/* One `taskmem trace`: the BPF session, the workload, the outputs. */
+struct trace_run {
+	struct tracer t;
+	struct workload w;
+	struct output out;	/* the report (-o, or stderr) */
+	struct recorder rec;	/* the timeline outputs */
+	struct exporter exp;	/* --listen, --metrics-file */
+	enum tm_stop stop;
+	int stop_signal;	/* -p: what stopped tracing */
+	int got_signal;		/* command: the last one passed on */
+	uint64_t end_ns;
+};
+
+#define TRACE_RUN_INIT { .t = TRACER_INIT, \
+	.w.child = { .pid = -1, .gate_fd = -1, .status_fd = -1 }, \
+	.exp = EXPORTER_INIT }
 
 /*
  * Fork the workload's process before loading BPF, while taskmem is small:
  * the child is a copy of taskmem until it execs, and the kernel's maxrss
  * of the root process counts that copy too.
  */
-static int fork_root(struct tracer *t, const struct trace_opts *o)
+static int fork_root(struct trace_run *run, const struct trace_opts *o)
 {
 	int err;
 
-	err = launch_prepare(&t->child, o->cmd, &t->orig_mask, &t->cred);
+	err = launch_prepare(&run->w.child, o->cmd, &run->t.orig_mask,
+			     &run->w.cred);
 	if (err) {
 		tm_err("cannot start '%s': %s", o->cmd[0], strerror(-err));
 		return err;
 	}
 	if (!o->cgroup_check)
 		return 0;
-	err = cgroup_create(&t->cg);
+	err = cgroup_create(&run->w.cg);
 	if (!err)
-		err = cgroup_enter(&t->cg, t->child.pid);
+		err = cgroup_enter(&run->w.cg, run->w.child.pid);
 	if (err)
 		tm_err("cannot set up a memory cgroup for --cgroup-check: %s%s",
 		       strerror(-err), err == -ENOENT ?
@@ -57,24 +101,24 @@ static void comm_of(const char *path, char *comm)
 }
 
 /* Put the still-waiting child in the tracked set, then let it exec. */
-static int start_root(struct tracer *t, const struct trace_opts *o)
+static int start_root(struct trace_run *run, const struct trace_opts *o)
 {
-	struct tree_state *tree = &t->skel->bss->tree;
+	struct tree_state *tree = &run->t.skel->bss->tree;
 	struct proc_info root = {};
 	enum launch_stage stage;
 	int err;
 
-	t->t0_ns = tracer_now_ns();
+	run->t.t0_ns = tracer_now_ns();
 	/* exit records arrive from now on: their times count from here */
-	t->report.t0_ns = t->t0_ns;
-	root.pid = t->child.pid;
+	run->t.report.t0_ns = run->t.t0_ns;
+	root.pid = run->w.child.pid;
 	root.ppid = getpid();
 	root.threads = 1;
 	root.peak_threads = 1;
 	root.flags = TM_PROC_ROOT;
-	root.start_ns = t->t0_ns;
+	root.start_ns = run->t.t0_ns;
 	comm_of(o->cmd[0], root.comm);
-	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.procs), &root.pid,
+	if (bpf_map_update_elem(bpf_map__fd(run->t.skel->maps.procs), &root.pid,
 				&root, BPF_NOEXIST)) {
 		tm_err("cannot track process %d: %s", root.pid, strerror(errno));
 		return TM_EXIT_FAIL;
@@ -84,10 +128,10 @@ static int start_root(struct tracer *t, const struct trace_opts *o)
 	tree->threads = tree->peak_threads = 1;
 	tree->procs_total = tree->threads_total = 1;
 
-	err = launch_release(&t->child, &stage);
+	err = launch_release(&run->w.child, &stage);
 	if (err && stage == LAUNCH_CRED) {
 		tm_err("cannot run '%s' as user %s: %s", o->cmd[0],
-		       t->cred.user, strerror(-err));
+		       run->w.cred.user, strerror(-err));
 		return TM_EXIT_FAIL;
 	}
 	if (err == -ENOENT) {
@@ -101,42 +145,42 @@ static int start_root(struct tracer *t, const struct trace_opts *o)
 	return 0;
 }
 
-static void reap_root(struct tracer *t)
+static void reap_root(struct trace_run *run)
 {
 	int status;
 	pid_t pid;
 
-	if (t->child.pid <= 0 || t->root_done)
+	if (run->w.child.pid <= 0 || run->w.done)
 		return;
-	while ((pid = wait4(t->child.pid, &status, WNOHANG, &t->root_ru)) < 0 &&
-	       errno == EINTR)
+	while ((pid = wait4(run->w.child.pid, &status, WNOHANG,
+			    &run->w.ru)) < 0 && errno == EINTR)
 		;
-	if (pid != t->child.pid)
+	if (pid != run->w.child.pid)
 		return;
-	t->root_done = true;
-	t->root_status = status;
-	t->end_ns = tracer_now_ns();
+	run->w.done = true;
+	run->w.status = status;
+	run->end_ns = tracer_now_ns();
 }
 
-static void stop(struct tracer *t, enum tm_stop why, int sig)
+static void stop(struct trace_run *run, enum tm_stop why, int sig)
 {
-	t->stop = why;
-	t->stop_signal = sig;
-	t->end_ns = tracer_now_ns();
+	run->stop = why;
+	run->stop_signal = sig;
+	run->end_ns = tracer_now_ns();
 }
 
-static void handle_signals(struct tracer *t, const struct trace_opts *o)
+static void handle_signals(struct trace_run *run, const struct trace_opts *o)
 {
 	struct signalfd_siginfo si;
 
-	while (read(t->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+	while (read(run->t.sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGCHLD) {
-			reap_root(t);
+			reap_root(run);
 			continue;
 		}
 		/* attached: a signal means "stop and report" */
 		if (o->npids) {
-			stop(t, TM_STOP_SIGNAL, si.ssi_signo);
+			stop(run, TM_STOP_SIGNAL, si.ssi_signo);
 			continue;
 		}
 		/*
@@ -146,51 +190,76 @@ static void handle_signals(struct tracer *t, const struct trace_opts *o)
 		 */
 		if (si.ssi_code == SI_USER || si.ssi_signo == SIGTERM ||
 		    si.ssi_signo == SIGHUP)
-			kill(t->child.pid, si.ssi_signo);
-		t->got_signal = si.ssi_signo;
+			kill(run->w.child.pid, si.ssi_signo);
+		run->got_signal = si.ssi_signo;
 	}
 }
 
-static bool tracing_done(struct tracer *t, const struct trace_opts *o,
+static bool tracing_done(struct trace_run *run, const struct trace_opts *o,
 			 uint64_t deadline)
 {
-	bool all_gone = t->skel->bss->tree.procs <= 0;
+	bool all_gone = run->t.skel->bss->tree.procs <= 0;
 
-	if (t->stop != TM_STOP_NONE)
+	if (run->stop != TM_STOP_NONE)
 		return true;
 	if (o->npids) {
 		if (all_gone)
-			stop(t, TM_STOP_EXITED, 0);
+			stop(run, TM_STOP_EXITED, 0);
 		else if (deadline && tracer_now_ns() >= deadline)
-			stop(t, TM_STOP_DURATION, 0);
-		return t->stop != TM_STOP_NONE;
+			stop(run, TM_STOP_DURATION, 0);
+		return run->stop != TM_STOP_NONE;
 	}
-	if (!t->root_done)
+	if (!run->w.done)
 		return false;
 	if (!o->wait_all) {
-		t->stop = TM_STOP_EXITED;
+		run->stop = TM_STOP_EXITED;
 		return true;
 	}
 	if (all_gone)
-		stop(t, TM_STOP_ALL_EXITED, 0);
-	return t->stop != TM_STOP_NONE;
+		stop(run, TM_STOP_ALL_EXITED, 0);
+	return run->stop != TM_STOP_NONE;
+}
+
+/* The model of the live processes now, in r (model_free() it); 0 or -errno. */
+static int live_model(struct tracer *t, struct tm_report *r)
+{
+	struct tree_state tree = t->skel->bss->tree;
+	struct kobj_sizes ksize;
+	int err;
+
+	model_init(r, t->report.page_size, t->t0_ns);
+	tracer_kobj_sizes(t, &ksize);
+	model_set_kobj(r, &ksize);
+	err = tracer_collect_live(t, r);
+	if (!err)
+		model_finish(r, &tree);
+	return err;
 }
 
 /* -i: the current and peak figures now, on stderr. */
 static void print_interim(struct tracer *t)
 {
-	struct tree_state tree = t->skel->bss->tree;
-	struct kobj_sizes ksize;
 	struct tm_report r;
 
-	model_init(&r, t->report.page_size, t->t0_ns);
-	tracer_kobj_sizes(t, &ksize);
-	model_set_kobj(&r, &ksize);
-	if (!tracer_collect_live(t, &r)) {
-		model_finish(&r, &tree);
+	if (!live_model(t, &r))
 		report_interim(stderr, &r,
 			       (double)(tracer_now_ns() - t->t0_ns) / 1e9);
-	}
+	model_free(&r);
+}
+
+/*
+ * --listen, --metrics-file: the live processes with the exit records so
+ * far, when due. The HTTP thread only ever sees the rendered text.
+ */
+static void export_metrics(struct trace_run *run, uint64_t now)
+{
+	struct tm_report r;
+
+	if (!exporter_due(&run->exp, now))
+		return;
+	now = tracer_now_ns();
+	if (!live_model(&run->t, &r))
+		exporter_update(&run->exp, &r, &run->t.report, now, false);
 	model_free(&r);
 }
 
@@ -223,14 +292,14 @@ static void ticker_wake(const struct ticker *k, uint64_t *wake)
 		*wake = k->next;
 }
 
-static void take_sample(struct tracer *t)
+static void take_sample(struct trace_run *run)
 {
 	struct tl_sample s;
-	double t_s = (double)(tracer_now_ns() - t->t0_ns) / 1e9;
+	double t_s = (double)(tracer_now_ns() - run->t.t0_ns) / 1e9;
 
-	tracer_sample(t, t_s, &s, t->rec.per_process ? recorder_proc : NULL,
-		      &t->rec);
-	recorder_tree(&t->rec, &s);
+	tracer_sample(&run->t, t_s, &s,
+		      run->rec.per_process ? recorder_proc : NULL, &run->rec);
+	recorder_tree(&run->rec, &s);
 }
 
 /*
@@ -260,7 +329,7 @@ static void status_line(struct tracer *t, bool clear)
 	fflush(stderr);
 }
 
-static int run_loop(struct tracer *t, const struct trace_opts *o)
+static int run_loop(struct trace_run *run, const struct trace_opts *o)
 {
 	struct ticker interim = {}, sample = {}, status = {};
 	struct epoll_event ev[4];
@@ -268,15 +337,16 @@ static int run_loop(struct tracer *t, const struct trace_opts *o)
 	bool live = !o->quiet && isatty(STDERR_FILENO);
 
 	if (o->duration_s > 0)
-		deadline = t->t0_ns + (uint64_t)(o->duration_s * 1e9);
-	ticker_start(&interim, t->t0_ns, o->interval_s);
-	ticker_start(&sample, t->t0_ns, o->sample_ms / 1e3);
+		deadline = run->t.t0_ns + (uint64_t)(o->duration_s * 1e9);
+	ticker_start(&interim, run->t.t0_ns, o->interval_s);
+	ticker_start(&sample, run->t.t0_ns, o->sample_ms / 1e3);
 	/* at most 4 updates a second */
-	ticker_start(&status, t->t0_ns, live ? 0.25 : 0);
-	if (t->rec.on)
-		take_sample(t);
-	reap_root(t);
-	while (!tracing_done(t, o, deadline)) {
+	ticker_start(&status, run->t.t0_ns, live ? 0.25 : 0);
+	if (run->rec.on)
+		take_sample(run);
+	export_metrics(run, run->t.t0_ns);
+	reap_root(run);
+	while (!tracing_done(run, o, deadline)) {
 		now = tracer_now_ns();
 		wake = now + 200000000ULL;
 		if (deadline && deadline < wake)
@@ -284,38 +354,40 @@ static int run_loop(struct tracer *t, const struct trace_opts *o)
 		ticker_wake(&interim, &wake);
 		ticker_wake(&sample, &wake);
 		ticker_wake(&status, &wake);
-		if (epoll_wait(t->epfd, ev, 4,
+		exporter_wake(&run->exp, &wake);
+		if (epoll_wait(run->t.epfd, ev, 4,
 			       wake > now ? (wake - now + 999999) / 1000000 : 0) < 0 &&
 		    errno != EINTR) {
 			tm_err("cannot wait for events: %s", strerror(errno));
 			return -errno;
 		}
-		handle_signals(t, o);
-		ring_buffer__consume(t->rb);
+		handle_signals(run, o);
+		ring_buffer__consume(run->t.rb);
 		now = tracer_now_ns();
 		if (ticker_due(&sample, now))
-			take_sample(t);
+			take_sample(run);
 		if (ticker_due(&interim, now)) {
 			if (live)
-				status_line(t, true);
-			print_interim(t);
+				status_line(&run->t, true);
+			print_interim(&run->t);
 		}
 		if (ticker_due(&status, now))
-			status_line(t, false);
+			status_line(&run->t, false);
+		export_metrics(run, now);
 	}
 	if (live)
-		status_line(t, true);
+		status_line(&run->t, true);
 	/* the last sample holds the maxima since the one before */
-	if (t->rec.on)
-		take_sample(t);
-	ring_buffer__consume(t->rb);
+	if (run->rec.on)
+		take_sample(run);
+	ring_buffer__consume(run->t.rb);
 	return 0;
 }
 
-static const char *stop_reason(struct tracer *t, const struct trace_opts *o,
-			       char *buf, size_t len)
+static const char *stop_reason(struct trace_run *run,
+			       const struct trace_opts *o, char *buf, size_t len)
 {
-	switch (t->stop) {
+	switch (run->stop) {
 	case TM_STOP_EXITED:
 		return o->npids ? "every traced process exited" :
 				  "the command exited";
@@ -323,7 +395,7 @@ static const char *stop_reason(struct tracer *t, const struct trace_opts *o,
 		return "the command and every descendant exited";
 	case TM_STOP_SIGNAL:
 		snprintf(buf, len, "interrupted by SIG%s",
-			 sigabbrev_np(t->stop_signal));
+			 sigabbrev_np(run->stop_signal));
 		return buf;
 	case TM_STOP_DURATION:
 		snprintf(buf, len, "%g s elapsed (-d)", o->duration_s);
@@ -346,93 +418,132 @@ static void update_vmhwm(struct tm_report *r)
 			model_set_vmhwm(r, r->procs[i].pid, bytes);
 }
 
-static int finish_report(struct tracer *t, const struct trace_opts *o)
+static int finish_report(struct trace_run *run, const struct trace_opts *o)
 {
-	struct tm_report *r = &t->report;
+	struct tm_report *r = &run->t.report;
 	struct kobj_sizes ksize;
 	const char *what = "";
 	char why[64];
-	int err;
+	int err, rec_err, prof_err = 0;
 
 	r->command = o->cmd;
 	r->command_argc = o->cmd_argc;
 	r->targets = o->pids;
 	r->ntargets = o->npids;
-	r->stop_reason = stop_reason(t, o, why, sizeof(why));
-	r->exit_code = o->cmd ? model_exit_code(t->root_status) : -1;
-	r->duration_s = (double)(t->end_ns - t->t0_ns) / 1e9;
-	r->kernel_maxrss = (uint64_t)t->root_ru.ru_maxrss * 1024;
-	r->t0_ns = t->t0_ns;
-	if (tracer_collect_live(t, r))
+	r->stop_reason = stop_reason(run, o, why, sizeof(why));
+	r->exit_code = o->cmd ? model_exit_code(run->w.status) : -1;
+	r->duration_s = (double)(run->end_ns - run->t.t0_ns) / 1e9;
+	r->kernel_maxrss = (uint64_t)run->w.ru.ru_maxrss * 1024;
+	r->t0_ns = run->t.t0_ns;
+	if (tracer_collect_live(&run->t, r))
 		return -ENOMEM;
 	update_vmhwm(r);
-	if (t->cg.version && cgroup_read(&t->cg, &r->cgroup))
-		tm_err("cannot read the cgroup's peak from %s", t->cg.path);
-	tracer_kobj_sizes(t, &ksize);
+	if (run->w.cg.version && cgroup_read(&run->w.cg, &r->cgroup))
+		tm_err("cannot read the cgroup's peak from %s", run->w.cg.path);
+	tracer_kobj_sizes(&run->t, &ksize);
 	model_set_kobj(r, &ksize);
-	model_finish(r, &t->skel->bss->tree);
-	if (t->rec.on) {
-		uint64_t ns = t->skel->bss->tree.peak_footprint_ns;
+	model_finish(r, &run->t.skel->bss->tree);
+	if (run->rec.on) {
+		uint64_t ns = run->t.skel->bss->tree.peak_footprint_ns;
 
-		r->timeline = &t->rec.tl;
+		r->timeline = &run->rec.tl;
 		r->sample_ms = o->sample_ms;
-		r->peak_footprint_s = ns > t->t0_ns ?
-					      (double)(ns - t->t0_ns) / 1e9 : 0;
+		r->peak_footprint_s = ns > run->t.t0_ns ?
+					      (double)(ns - run->t.t0_ns) / 1e9 : 0;
 	}
-	if (t->prof && profiler_finish(t->prof, t->skel->bss->tree.peak_rss_ns,
-				       t->t0_ns, &what))
-		return -EIO;
-	err = recorder_finish(&t->rec, r, &what);
-	if (err) {
-		tm_err("cannot write '%s': %s", what, strerror(-err));
-		return err;
+	/* a side output that fails does not take the report with it */
+	if (run->t.prof)
+		prof_err = profiler_finish(run->t.prof,
+					   run->t.skel->bss->tree.peak_rss_ns);
+	rec_err = recorder_finish(&run->rec, r, &what);
+	if (rec_err) {
+		tm_err("cannot write '%s': %s", what, output_strerror(rec_err));
+		if (o->output)
+			tm_err("the report follows on stderr");
+		output_abort(&run->out);
+		output_open(&run->out, NULL, stderr, NULL);
 	}
-	err = report_write(t->out.f, r, o->format, o->long_table);
-	if (!err)
-		err = output_commit(&t->out);
+	err = report_save(&run->out, r, o->format, o->long_table);
 	if (err)
 		tm_err("cannot write report to '%s': %s",
-		       o->output ? o->output : "stderr", strerror(-err));
-	return err;
+		       o->output ? o->output : "stderr", output_strerror(err));
+	/* the chart only for a run whose every output is written */
+	if (!err && !rec_err) {
+		err = recorder_commit_plot(&run->rec, r);
+		if (err)
+			tm_err("cannot write '%s': %s", o->plot,
+			       output_strerror(err));
+	}
+	return err ?: rec_err ?: prof_err;
 }
 
 /* Checks that need no BPF: bad input exits before anything is loaded. */
-static int prepare(struct tracer *t, const struct trace_opts *o)
+static int prepare(struct trace_run *run, const struct trace_opts *o)
 {
 	const char *what = "";
 	int err;
 
-	char why[128];
+	char why[512];
 
 	if (o->npids && attach_check_targets(o))
 		return TM_EXIT_USAGE;
-	if (o->cmd && creds_resolve(o->user, o->as_root, &t->cred, why,
+	if (o->cmd && creds_resolve(o->user, o->as_root, &run->w.cred, why,
 				    sizeof(why))) {
+		tm_err("%s", why);
+		return TM_EXIT_USAGE;
+	}
+	/* attached: the files belong to the user behind sudo all the same */
+	if (o->npids && creds_resolve(NULL, 0, &run->w.cred, why, sizeof(why))) {
 		tm_err("%s", why);
 		return TM_EXIT_USAGE;
 	}
 	if (tracer_check_environment())
 		return TM_EXIT_FAIL;
 	/* before anything runs, so a bad path wastes no run */
-	err = output_open(&t->out, o->output, stderr, &t->cred);
+	err = output_open(&run->out, o->output, stderr, &run->w.cred);
 	if (err) {
 		tm_err("cannot write report to '%s': %s", o->output,
-		       strerror(-err));
+		       output_strerror(err));
 		return TM_EXIT_USAGE;
 	}
-	err = recorder_open(&t->rec, o, &t->cred, &what);
+	err = recorder_open(&run->rec, o, &run->w.cred, &what);
 	if (!err)
-		err = profiler_open(&t->prof, o, &t->cred, &what);
+		err = profiler_open(&run->t.prof, o, &run->w.cred, &what);
 	if (err) {
-		tm_err("cannot write '%s': %s", what, strerror(-err));
+		tm_err("cannot write '%s': %s", what, output_strerror(err));
 		return TM_EXIT_USAGE;
 	}
+	if (exporter_open(&run->exp, &o->metrics, &run->w.cred,
+			  TASKMEM_VERSION))
+		return TM_EXIT_USAGE;
 	return 0;
+}
+
+/* --listen: serve from now on (the workload is forked already). */
+static int start_exporter(struct trace_run *run, const struct trace_opts *o)
+{
+	if (exporter_start(&run->exp))
+		return -1;
+	if (o->metrics.listen && !o->quiet)
+		tm_err("serving metrics on %s", run->exp.url);
+	return 0;
+}
+
+/* The final figures: to the metrics file, and served for --linger. */
+static void export_final(struct trace_run *run, const struct trace_opts *o)
+{
+	if (!run->exp.on)
+		return;
+	exporter_update(&run->exp, &run->t.report, NULL, tracer_now_ns(), true);
+	if (run->exp.listening && o->metrics.linger_s > 0 && !o->quiet)
+		tm_err("serving the final metrics on %s for %g s (Ctrl-C to "
+		       "stop)", run->exp.url, o->metrics.linger_s);
+	exporter_linger(&run->exp, run->t.sfd);
 }
 
 int cmd_trace(int argc, char **argv)
 {
-	struct tracer t = TRACER_INIT;
+	struct trace_run run = TRACE_RUN_INIT;
 	struct trace_opts o;
 	char err[256];
 	int ret;
@@ -441,32 +552,40 @@ int cmd_trace(int argc, char **argv)
 	ret = tm_parse_outcome(ret, err, cli_trace_usage, "trace");
 	if (ret >= 0)
 		return ret;
-	model_init(&t.report, sysconf(_SC_PAGESIZE), 0);
-	ret = prepare(&t, &o);
+	model_init(&run.t.report, sysconf(_SC_PAGESIZE), 0);
+	ret = prepare(&run, &o);
 	if (ret)
 		goto cleanup;
 
 	ret = TM_EXIT_FAIL;
-	if (tracer_setup_signals(&t) || (o.cmd && fork_root(&t, &o)) ||
-	    tracer_load(&t, &o, o.verbose))
+	if (tracer_setup_signals(&run.t) || (o.cmd && fork_root(&run, &o)) ||
+	    tracer_load(&run.t, &o, o.verbose))
 		goto cleanup;
-	if (tracer_setup_events(&t)) {
+	if (tracer_setup_events(&run.t)) {
 		tm_err("cannot set up event handling: %s", strerror(errno));
 		goto cleanup;
 	}
-	ret = o.cmd ? start_root(&t, &o) : attach_seed(&t, &o);
+	if (start_exporter(&run, &o))
+		goto cleanup;
+	ret = o.cmd ? start_root(&run, &o) : attach_seed(&run.t, &o);
 	if (ret) {
 		ret = ret == -ESRCH ? TM_EXIT_USAGE : ret > 0 ? ret : TM_EXIT_FAIL;
 		goto cleanup;
 	}
 	ret = TM_EXIT_FAIL;
-	if (run_loop(&t, &o) || finish_report(&t, &o))
+	if (run_loop(&run, &o) || finish_report(&run, &o))
 		goto cleanup;
-	ret = o.cmd ? t.report.exit_code : TM_EXIT_OK;
+	export_final(&run, &o);
+	ret = o.cmd ? run.t.report.exit_code : TM_EXIT_OK;
 	/* a signal taskmem passed on is taskmem's exit status too */
-	if (t.got_signal)
-		ret = 128 + t.got_signal;
+	if (run.got_signal)
+		ret = 128 + run.got_signal;
 cleanup:
-	tracer_close(&t);
+	output_abort(&run.out);
+	recorder_close(&run.rec);
+	exporter_close(&run.exp);
+	cgroup_destroy(&run.w.cg);
+	launch_close(&run.w.child);
+	tracer_close(&run.t);
 	return ret;
 }

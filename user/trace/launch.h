@@ -11,20 +11,12 @@
 #include <sys/types.h>
 
 #include <stdbool.h>
+#include "common/creds.h"
 
 struct launch {
 	pid_t pid;
 	int gate_fd;	/* closing it lets the child exec */
 	int status_fd;	/* gets what failed in the child, EOF on success */
-};
-
-/* Who the workload runs as (run through sudo: the invoking user). */
-struct launch_cred {
-	bool drop;	/* false: keep taskmem's (root) */
-	uid_t uid;
-	gid_t gid;
-	char user[64];
-	char home[256];
 };
 
 /* What launch_release() reports when the child could not start. */

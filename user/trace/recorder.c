@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <string.h>
-#include "output/plot.h"
+#include "output/report.h"
+#include "output/timeline_csv.h"
 #include "trace/recorder.h"
 
 int recorder_open(struct recorder *rc, const struct trace_opts *o,
@@ -72,13 +73,6 @@ int recorder_finish(struct recorder *rc, const struct tm_report *r,
 		if (err)
 			return err;
 	}
-	if (rc->plot.f) {
-		plot_timeline(rc->plot.f, r, &rc->tl);
-		*what = rc->plot.path;
-		err = output_commit(&rc->plot);
-		if (err)
-			return err;
-	}
 	if (rc->trace.f) {
 		perfetto_end(&rc->pf, r);
 		*what = rc->trace.path;
@@ -87,6 +81,11 @@ int recorder_finish(struct recorder *rc, const struct tm_report *r,
 			return err;
 	}
 	return 0;
+}
+
+int recorder_commit_plot(struct recorder *rc, const struct tm_report *r)
+{
+	return rc->plot.f ? report_save(&rc->plot, r, TM_FORMAT_SVG, false) : 0;
 }
 
 void recorder_close(struct recorder *rc)

@@ -37,9 +37,14 @@ int recorder_open(struct recorder *rc, const struct trace_opts *o,
 void recorder_tree(struct recorder *rc, const struct tl_sample *s);
 /* A sample of one process (a tracer_sample_fn). */
 void recorder_proc(void *rc, const struct tl_sample *s);
-/* Finish and commit the outputs; 0, or -errno with *what. */
+/*
+ * Finish and commit the outputs but the chart, which waits for
+ * recorder_commit_plot() once the report is out; 0, or -errno with *what.
+ */
 int recorder_finish(struct recorder *rc, const struct tm_report *r,
 		    const char **what);
+/* Draw and commit the --plot chart; 0 or -errno. */
+int recorder_commit_plot(struct recorder *rc, const struct tm_report *r);
 void recorder_close(struct recorder *rc);
 
 #endif /* TM_RECORDER_H */

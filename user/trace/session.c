@@ -18,16 +18,33 @@
 #include "taskmem.skel.h"
 #include "common/errors.h"
 #include "model/kobj.h"
+#include "trace/features.h"
 #include "trace/procfs.h"
 #include "profile/profiler.h"
 #include "common/text.h"
 #include "trace/session.h"
 
-#define RINGBUF_BYTES (4U << 20)
+/*
+ * The exit records' ring buffer holds what exits between two drains (at
+ * most 200 ms apart, sooner when half full): room for a quarter of
+ * --max-procs records, at least 1024 (4 MiB at the default 65536).
+ */
+static __u32 ringbuf_bytes(unsigned long max_procs)
+{
+	unsigned long want = (max_procs / 4 > 1024 ? max_procs / 4 : 1024) *
+			     (sizeof(struct proc_info) + 8);
+	__u32 size = 4096;
+
+	while (size < want && size < (1U << 30))
+		size <<= 1;
+	return size;
+}
+
 /* THREAD_SIZE on x86_64 without KASAN; BPF reads the real one per task */
 #define KSTACK_DEFAULT (16U << 10)
 
 static bool verbose;
+static struct tm_features features;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
@@ -58,7 +75,7 @@ int tracer_check_environment(void)
 		       "taskmem needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		return -ENOENT;
 	}
-	return 0;
+	return features_probe(&features);
 }
 
 /*
@@ -102,9 +119,92 @@ static int profiler_start(struct tracer *t)
 			     t->report.page_size);
 }
 
+/*
+ * Test hook: TASKMEM_NR_CPUS=N (1 to 4096) loads the programs as if the
+ * machine had N possible CPUs, to show that program size and load time do
+ * not grow with the CPU count. CPUs that do not exist are never read.
+ */
+static int possible_cpus(void)
+{
+	const char *force = getenv("TASKMEM_NR_CPUS");
+	char *end;
+	long n;
+
+	if (!force)
+		return libbpf_num_possible_cpus();
+	errno = 0;
+	n = strtol(force, &end, 10);
+	if (errno || end == force || *end || n < 1 || n > TM_MAX_CPUS) {
+		tm_err("cannot use TASKMEM_NR_CPUS '%s': give a whole number "
+		       "from 1 to %d", force, TM_MAX_CPUS);
+		return -EINVAL;
+	}
+	return (int)n;
+}
+
+/*
+ * Test hook: TASKMEM_LOAD_STATS=1 prints what loading cost: wall time and
+ * the instructions the verifier walked, in all and per program.
+ */
+static void print_load_stats(const struct taskmem_bpf *skel, int ncpus,
+			     double ms)
+{
+	struct bpf_program *prog;
+	__u64 total = 0;
+	char per[512] = "";
+	size_t len = 0;
+
+	if (!getenv("TASKMEM_LOAD_STATS"))
+		return;
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_prog_info info = {};
+		__u32 info_len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &info_len))
+			continue;
+		total += info.verified_insns;
+		if (len < sizeof(per))
+			len += snprintf(per + len, sizeof(per) - len, " %s=%u",
+					bpf_program__name(prog),
+					info.verified_insns);
+	}
+	fprintf(stderr, "taskmem: load stats: nr_cpus=%d load_ms=%.1f "
+			"verified_insns=%llu%s\n",
+		ncpus, ms, (unsigned long long)total, per);
+}
+
+/*
+ * Learn where each CPU's per-CPU data lives, once, before anything is
+ * attached (calibrate_cpus in mm_read.bpf.h). Without every possible CPU,
+ * counters are the kernel's approximate ones, and the report says by how
+ * much they can be off.
+ */
+static void calibrate(struct tracer *t, int ncpus)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	struct taskmem_bpf *skel = t->skel;
+	int real = libbpf_num_possible_cpus();
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.calibrate_cpus),
+				     &opts);
+	(void)ncpus;
+	if (err || (int)skel->bss->cpus_ready < real) {
+		skel->bss->cpus_ready = 0;
+		/*
+		 * percpu_counter_batch is max(32, 2 * CPUs); each CPU can hold
+		 * one less than that, per counter
+		 */
+		t->report.counter_error_pages =
+			(uint64_t)real * ((real * 2 > 32 ? real * 2 : 32) - 1);
+	}
+}
+
 int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 {
 	struct taskmem_bpf *skel;
+	uint64_t t0;
 	int err, ncpus;
 
 	verbose = verb;
@@ -116,7 +216,9 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 		return err;
 	}
 	t->skel = skel;
-	ncpus = libbpf_num_possible_cpus();
+	ncpus = possible_cpus();
+	if (ncpus == -EINVAL)
+		return -EINVAL;
 	if (ncpus < 0) {
 		tm_err("cannot count possible CPUs: %s", strerror(-ncpus));
 		return ncpus;
@@ -130,16 +232,21 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	bpf_map__set_max_entries(skel->maps.procs, o->max_procs);
 	bpf_map__set_max_entries(skel->maps.mms, o->max_procs);
 	bpf_map__set_max_entries(skel->maps.targets, TM_MAX_TARGETS);
-	bpf_map__set_max_entries(skel->maps.exits, RINGBUF_BYTES);
+	bpf_map__set_max_entries(skel->maps.exits, ringbuf_bytes(o->max_procs));
+	bpf_program__set_autoload(skel->progs.on_mmap_unlock,
+				  features.mmap_lock_tp);
 	/* the seeding iterator runs on demand (attach.c) */
 	bpf_program__set_autoattach(skel->progs.seed_targets, false);
 
+	t0 = tracer_now_ns();
 	err = taskmem_bpf__load(skel);
 	if (err) {
 		tm_err("cannot load BPF programs: %s%s", strerror(-err),
 		       verbose ? "" : " (run with -v for the verifier's log)");
 		return err;
 	}
+	print_load_stats(skel, ncpus, (tracer_now_ns() - t0) / 1e6);
+	calibrate(t, ncpus);
 	err = taskmem_bpf__attach(skel);
 	if (err) {
 		tm_err("cannot attach BPF programs: %s", strerror(-err));
@@ -321,10 +428,6 @@ void tracer_sample(struct tracer *t, double t_s, struct tl_sample *s,
 
 void tracer_close(struct tracer *t)
 {
-	output_abort(&t->out);
-	recorder_close(&t->rec);
-	cgroup_destroy(&t->cg);
-	launch_close(&t->child);
 	ring_buffer__free(t->rb);
 	profiler_free(t->prof);
 	taskmem_bpf__destroy(t->skel);

@@ -1,57 +1,36 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The BPF side of a trace session, shared by trace.c and attach.c. */
+/* The BPF side of a trace session, shared by cmd_trace.c and attach.c. */
 #ifndef TM_TRACER_H
 #define TM_TRACER_H
 
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/resource.h>
-#include "trace/cgroup.h"
 #include "common/cli.h"
-#include "trace/launch.h"
 #include "model/model.h"
-#include "output/file.h"
-#include "trace/recorder.h"
 #include "model/timeline.h"
 
 struct taskmem_bpf;
 struct ring_buffer;
 
-/* Why tracing stopped, for the report. */
-enum tm_stop {
-	TM_STOP_NONE,
-	TM_STOP_EXITED,		/* the command (or every target) exited */
-	TM_STOP_ALL_EXITED,	/* --wait-all: every descendant exited */
-	TM_STOP_SIGNAL,		/* -p: taskmem got a signal */
-	TM_STOP_DURATION,	/* -p: -d elapsed */
-};
-
+/*
+ * The BPF side of a trace: the loaded programs, the ring buffer of exit
+ * records and the signals and events the loop waits on, and the report
+ * the records go into. The command's own state (the workload, outputs,
+ * why it stopped) is cmd_trace.c's.
+ */
 struct tracer {
 	struct taskmem_bpf *skel;
 	struct profiler *prof;	/* memory attribution, NULL when off */
 	struct ring_buffer *rb;
-	struct launch child;
-	struct tm_report report;
-	struct output out;
-	struct recorder rec;
-	struct cgroup_check cg;
-	struct launch_cred cred;
+	struct tm_report report;	/* exit records land here */
 	sigset_t orig_mask;
 	int sfd;
 	int epfd;
-	bool root_done;
-	int root_status;
-	struct rusage root_ru;
-	enum tm_stop stop;
-	int stop_signal;	/* -p: what stopped tracing */
-	int got_signal;		/* command: the last one passed on */
-	uint64_t t0_ns;
-	uint64_t end_ns;
+	uint64_t t0_ns;			/* when tracing began */
 };
 
-#define TRACER_INIT { .sfd = -1, .epfd = -1, \
-	.child = { .pid = -1, .gate_fd = -1, .status_fd = -1 } }
+#define TRACER_INIT { .sfd = -1, .epfd = -1 }
 
 uint64_t tracer_now_ns(void);
 /* Not root, no BTF: one sentence on what to do; 0 or -errno. */

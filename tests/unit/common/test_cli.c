@@ -313,11 +313,14 @@ static void test_missing_dashdash(void **state)
 	char *bare[] = { "ls", NULL };
 	char *after_opt[] = { "-v", "ls", "-l", NULL };
 	char *dash[] = { "-", NULL };
+	/* "--" as -o's value is a file name: it does not end the options */
+	char *value[] = { "-o", "--", "ls", NULL };
 
 	(void)state;
 	expect_error(bare, "'ls'");
 	expect_error(after_opt, "'ls'");
 	expect_error(dash, "'-'");
+	expect_error(value, "'ls'");
 }
 
 static void test_empty_command(void **state)
@@ -404,6 +407,11 @@ static void test_duration_interval(void **state)
 	char *run_duration[] = { "-d", "5", "--", "ls", NULL };
 	char *bad[] = { "-p", "1", "--duration", "0", NULL };
 	char *bad_interval[] = { "-i", "soon", "--", "ls", NULL };
+	/* #18: the bounds are named, and -i has a floor */
+	char *year[] = { "-p", "1", "-d", "31536001", NULL };
+	char *tiny[] = { "-i", "0.000001", "--", "ls", NULL };
+	char *below[] = { "-i", "0.099", "--", "ls", NULL };
+	char *floor[] = { "-i", "0.1", "--", "ls", NULL };
 	struct parsed p;
 
 	(void)state;
@@ -418,6 +426,13 @@ static void test_duration_interval(void **state)
 	expect_error(run_duration, "-d");
 	expect_error(bad, "'0'");
 	expect_error(bad_interval, "'soon'");
+	expect_error(year, "'31536001' (expected seconds > 0 and at most "
+			   "31536000, a year)");
+	expect_error(tiny, "'0.000001' (expected seconds from 0.1 to ");
+	expect_error(below, "'0.099'");
+	parse(floor, &p);
+	assert_int_equal(p.ret, 0);
+	assert_float_equal(p.o.interval_s, 0.1, 1e-12);
 }
 
 /* Command-only and -p-only options. */
@@ -498,7 +513,7 @@ static void test_report_options(void **state)
 	assert_string_equal(o.output, "out.csv");
 	assert_int_equal(parse_report(dashdash, &o, err, sizeof(err)), 0);
 	assert_string_equal(o.file, "-odd.json");
-	assert_true(o.svg);
+	assert_int_equal(o.format, TM_FORMAT_SVG);
 	assert_int_equal(parse_report(two, &o, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "'b.json'"));
 	assert_int_equal(parse_report(prefix, &o, err, sizeof(err)), -EINVAL);

@@ -56,12 +56,37 @@ static void test_cut(void **state)
 	assert_int_equal(len_of("\xc3"), 0);
 }
 
+static void expect_printable(const char *in, const char *also, size_t len,
+			     const char *want)
+{
+	char out[128];
+
+	memset(out, 'X', sizeof(out));
+	utf8_printable(in, also, out, len);
+	assert_string_equal(out, want);
+}
+
+static void test_printable(void **state)
+{
+	(void)state;
+	expect_printable("plain é", NULL, 128, "plain é");
+	expect_printable("\x1b[2J\r\n\t\x7f", NULL, 128, "\\e[2J\\r\\n\\t\\x7f");
+	/* C1 controls (U+009B is a CSI) and stray bytes */
+	expect_printable("a\xc2\x9b" "b\xff", NULL, 128, "a\\xc2\\x9bb\\xff");
+	expect_printable("a|b", "|", 128, "a\\|b");
+	/* cut at a whole character or escape */
+	expect_printable("ab\x1b", NULL, 4, "ab");
+	expect_printable("aé", NULL, 3, "a");
+	expect_printable("", NULL, 1, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_invalid),
 		cmocka_unit_test(test_cut),
+		cmocka_unit_test(test_printable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

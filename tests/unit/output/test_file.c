@@ -224,6 +224,26 @@ static void test_stderr(void **state)
 	assert_int_not_equal(fcntl(STDERR_FILENO, F_GETFD), -1);
 }
 
+/* "-" is standard output, whatever the default; no file named "-". */
+static void test_dash_is_stdout(void **state)
+{
+	struct fixture *fx = *state;
+	struct output o;
+
+	assert_int_equal(chdir(fx->dir), 0);
+	assert_int_equal(output_open(&o, "-", stderr, NULL), 0);
+	assert_ptr_equal(o.f, stdout);
+	assert_null(o.tmp);
+	assert_int_equal(output_commit(&o), 0);
+	assert_int_not_equal(fcntl(STDOUT_FILENO, F_GETFD), -1);
+	assert_int_equal(output_open(&o, "-", NULL, NULL), 0);
+	assert_ptr_equal(o.f, stdout);
+	output_abort(&o);
+	assert_int_not_equal(fcntl(STDOUT_FILENO, F_GETFD), -1);
+	assert_int_equal(access("-", F_OK), -1);
+	assert_int_equal(chdir("/"), 0);
+}
+
 /* A new report appears only at commit, complete, with the umask's mode. */
 static void test_new_file(void **state)
 {
@@ -459,7 +479,9 @@ static void test_dev_full(void **state)
 	char_device(fx, "full", 7, path, sizeof(path));
 	assert_int_equal(output_open(&o, path, stderr, NULL), 0);
 	fputs("no space\n", o.f);
-	assert_int_equal(output_commit(&o), -EIO);
+	/* the write's own reason, not a generic I/O error */
+	assert_int_equal(output_commit(&o), -ENOSPC);
+	assert_string_equal(output_strerror(-ENOSPC), "No space left on device");
 	assert_null(o.f);
 	assert_true(S_ISCHR(mode_of(path)));
 }
@@ -521,7 +543,7 @@ static void test_symlink(void **state)
 	expect_entries(fx->dir, 2);
 }
 
-/* A dangling symlink: its target is created, the link is kept. */
+/* A dangling symlink is refused: nothing is created through it. */
 static void test_symlink_dangling(void **state)
 {
 	struct fixture *fx = *state;
@@ -530,12 +552,31 @@ static void test_symlink_dangling(void **state)
 
 	snprintf(target, sizeof(target), "%s/later.json", fx->dir);
 	assert_int_equal(symlink("later.json", fx->path), 0);
-	assert_int_equal(output_open(&o, fx->path, stderr, NULL), 0);
-	fputs("created\n", o.f);
-	assert_int_equal(output_commit(&o), 0);
+	assert_int_equal(output_open(&o, fx->path, stderr, NULL), -ENOENT);
+	assert_null(o.f);
 	assert_true(S_ISLNK(mode_of(fx->path)));
-	expect_content(target, "created\n");
-	expect_entries(fx->dir, 2);
+	assert_int_equal(access(target, F_OK), -1);
+	expect_entries(fx->dir, 1);
+}
+
+/* A block device is never a report: refused before a byte is written. */
+static void test_block_device(void **state)
+{
+	struct fixture *fx = *state;
+	char path[PATH_MAX];
+	struct output o;
+	int err;
+
+	need_root();
+	snprintf(path, sizeof(path), "%s/blk", fx->dir);
+	/* loop0: refused after the open, or no such device here */
+	assert_int_equal(mknod(path, S_IFBLK | 0600, makedev(7, 0)), 0);
+	err = output_open(&o, path, stderr, NULL);
+	if (err != -ENXIO)
+		assert_int_equal(err, -ENOTBLK);
+	assert_null(o.f);
+	assert_true(strstr(output_strerror(-ENOTBLK), "block device") != NULL);
+	expect_entries(fx->dir, 1);
 }
 
 static void expect_open_fails(const char *path, int err)
@@ -653,6 +694,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stderr),
+		TEST(test_dash_is_stdout),
 		TEST(test_new_file),
 		TEST_NO_TMPFILE(test_new_file),
 		TEST_OLD_KERNEL(test_new_file),
@@ -676,6 +718,7 @@ int main(void)
 		TEST(test_fifo),
 		TEST(test_symlink),
 		TEST(test_symlink_dangling),
+		TEST(test_block_device),
 		TEST(test_bad_paths),
 		TEST_NO_TMPFILE(test_bad_paths),
 		TEST(test_unwritable_dir),

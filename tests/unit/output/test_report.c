@@ -10,6 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include <unistd.h>
+#include "output/file.h"
 #include "output/report.h"
 
 #define PAGE 4096ULL
@@ -149,6 +151,12 @@ static int teardown(void **state)
 	model_free(&fx->r);
 	free(fx);
 	return 0;
+}
+
+static void report_csv_wrap(FILE *f, const struct tm_report *r, bool l)
+{
+	(void)l;
+	report_csv(f, r);
 }
 
 static void json_out(FILE *f, const struct tm_report *r, bool long_table)
@@ -571,6 +579,42 @@ static void test_json_comm_escaped(void **state)
 }
 
 /*
+ * A process that named itself with escape sequences (prctl PR_SET_NAME),
+ * or a saved report that says so: no control byte reaches a terminal or a
+ * text file, and an argument cannot start a line of its own.
+ */
+static void test_text_controls_escaped(void **state)
+{
+	static void (*const forms[])(FILE *, const struct tm_report *, bool) = {
+		report_table, report_markdown,
+	};
+	struct fixture *fx = *state;
+	size_t i;
+
+	strcpy(fx->r.procs[2].comm, "\x1b[31mred|x\n");
+	for (i = 0; i < 2; i++) {
+		render(fx, forms[i], true);
+		assert_null(strchr(fx->out, '\x1b'));
+		assert_null(strchr(fx->out, '\x01'));
+		assert_non_null(strstr(fx->out, i ? "\\e[31mred\\|x\\n" :
+						    "\\e[31mred|x\\n"));
+		/* the command's \x01 */
+		assert_non_null(strstr(fx->out, "a\"b\\c\\x01"));
+	}
+	fx->r.procs[0].attached = true;
+	fx->r.procs[0].kernel_vmhwm = MIB;
+	strcpy(fx->r.procs[0].comm, "\x1b]0;title\x07");
+	fx->r.command = NULL;
+	fx->r.stop_reason = "x\ny";
+	render(fx, report_table, false);
+	assert_null(strchr(fx->out, '\x1b'));
+	assert_null(strchr(fx->out, '\x07'));
+	assert_non_null(strstr(fx->out, "stopped: x\\ny"));
+	render(fx, report_csv_wrap, false);
+	assert_null(strchr(fx->out, '\x1b'));
+}
+
+/*
  * The kernel cuts comm at 15 bytes, in the middle of a UTF-8 character
  * for a program named "éééééééé": the JSON must still be UTF-8.
  */
@@ -838,10 +882,30 @@ static void test_table_warning(void **state)
 
 	fx->r.lost_events = 5;
 	fx->r.lost_procs = 2;
+	fx->r.lost_mms = 1;
+	fx->r.lost_ring = 2;
 	out = render(fx, report_table, false);
 	expect_contains(line_starting(fx, out, "WARNING: "),
-			"5 records lost (2 processes not tracked)");
+			"2 processes and 1 mms not tracked (maps full)");
 	expect_contains(fx->line, "--max-procs");
+	/* a full ring buffer is not a reason to raise --max-procs */
+	expect_contains(out, "WARNING: 2 exit records lost (the ring buffer "
+			     "was full)");
+	assert_null(strstr(strstr(out, "exit records lost"), "--max-procs"));
+	assert_null(strstr(out, "out of memory"));
+	assert_null(strstr(out, "approximate"));
+
+	fx->r.lost_events = 3;
+	fx->r.lost_procs = 0;
+	fx->r.lost_mms = 0;
+	fx->r.lost_ring = 0;
+	fx->r.lost_peak_raises = 4;
+	fx->r.counter_error_pages = 62;
+	out = render(fx, report_table, false);
+	expect_contains(out, "WARNING: 3 records lost (out of memory in taskmem)");
+	expect_contains(out, "WARNING: 4 peak updates given up");
+	expect_contains(out, "approximate counters, each off by up to 248.0 KiB");
+	assert_null(strstr(out, "--max-procs"));
 }
 
 static void test_table_cgroup(void **state)
@@ -914,6 +978,38 @@ static void test_write_error(void **state)
 	fclose(f);
 }
 
+/* report_save: a written report is moved into place, a failed one dropped. */
+static void test_save(void **state)
+{
+	struct fixture *fx = *state;
+	char dir[] = "/tmp/taskmem-save.XXXXXX", path[64];
+	struct output o;
+	char *text;
+	size_t len = 0;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r.csv", dir);
+	assert_int_equal(output_open(&o, path, NULL, NULL), 0);
+	assert_int_equal(report_save(&o, &fx->r, TM_FORMAT_CSV, false), 0);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	text = NULL;
+	assert_true(getdelim(&text, &len, '\0', f) > 0);
+	fclose(f);
+	assert_int_equal(strncmp(text, "pid,ppid,comm,", 14), 0);
+	free(text);
+	assert_int_equal(unlink(path), 0);
+	/* no timeline to draw: nothing is left behind */
+	assert_null(fx->r.timeline);
+	assert_int_equal(output_open(&o, path, NULL, NULL), 0);
+	assert_int_equal(report_save(&o, &fx->r, TM_FORMAT_SVG, false),
+			 -EINVAL);
+	assert_null(o.f);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -922,6 +1018,7 @@ int main(void)
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_human_bytes_rounding),
 		cmocka_unit_test(test_human_bytes_truncates),
+		TEST(test_save),
 		TEST(test_json_top_level),
 		TEST(test_json_kernel_objects),
 		TEST(test_json_command_escaped),
@@ -951,6 +1048,7 @@ int main(void)
 		TEST(test_interim),
 		TEST(test_write_formats),
 		TEST(test_write_error),
+		TEST(test_text_controls_escaped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

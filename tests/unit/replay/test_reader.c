@@ -585,6 +585,29 @@ static void test_invalid_fields(void **state)
 	expect_refused(fx, "page_size", "\"4096\"", "'page_size'");
 	expect_refused(fx, "processes", "{}", "'processes'");
 	expect_refused(fx, "processes.1", "5", "processes[1]");
+	/* type confusion: null, a number for a string, out of range */
+	expect_refused(fx, "command", "null", "'command'");
+	expect_refused(fx, "command", "[null]", "'command[0]'");
+	expect_refused(fx, "command", "[\"sh\", 7]", "'command[1]'");
+	expect_refused(fx, "attached_pids", "[null]", "'attached_pids[0]'");
+	expect_refused(fx, "attached_pids", "[0]", "'attached_pids[0]'");
+	expect_refused(fx, "attached_pids", "[99999999999]",
+		       "'attached_pids[0]'");
+	expect_refused(fx, "stop_reason", "null", "'stop_reason'");
+	expect_refused(fx, "processes.2.comm", "null", "'comm' in processes[2]");
+	expect_refused(fx, "processes.0.pid", "4194305", "out of range");
+	expect_refused(fx, "processes.0.pid", "null", "is null");
+	expect_refused(fx, "tree.peak_rss_bytes", "18446744073709551615",
+		       "'peak_rss_bytes' in tree is out of range");
+	expect_refused(fx, "tree.peak_rss_bytes", "1e30", "is a number");
+	expect_refused(fx, "duration_s", "1e308", "'duration_s' is out of range");
+	expect_refused(fx, "processes.0.start_s", "1e308", "'start_s'");
+	expect_refused(fx, "exit_code", "99999999999", "'exit_code'");
+	expect_refused(fx, "page_size", "3", "'page_size'");
+	expect_refused(fx, "page_size", "0", "'page_size'");
+	expect_refused(fx, "kernel_objects.vma_bytes", "null",
+		       "'vma_bytes' in kernel_objects is null");
+	expect_refused(fx, "cgroup", "null", "'cgroup'");
 }
 
 static void test_invalid_timeline(void **state)
@@ -596,6 +619,12 @@ static void test_invalid_timeline(void **state)
 	expect_refused(fx, "timeline.points.0", "[1, 2, 3]", "point 0");
 	expect_refused(fx, "timeline.points.1", "{}", "point 1");
 	expect_refused(fx, "timeline.samples", "-1", "'samples'");
+	expect_refused(fx, "timeline", "null", "'timeline'");
+	expect_refused(fx, "timeline.sample_ms", "null", "'sample_ms'");
+	expect_refused(fx, "timeline.peak_footprint_time_s", "1e308",
+		       "'peak_footprint_time_s'");
+	expect_refused(fx, "timeline.points.0", "[1e308, 1, 1, 1, 1, 1, 1, 1, "
+			   "1, 1, 1]", "point 0");
 }
 
 /* Each element of a point is a number, as the columns say, never below 0. */

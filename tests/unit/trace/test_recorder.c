@@ -132,6 +132,7 @@ static void record(struct fixture *fx)
 	fx->r.timeline = &fx->rc.tl;
 	fx->r.sample_ms = fx->o.sample_ms;
 	assert_int_equal(recorder_finish(&fx->rc, &fx->r, &what), 0);
+	assert_int_equal(recorder_commit_plot(&fx->rc, &fx->r), 0);
 }
 
 /* Lines of fx->text that start with prefix. */
@@ -249,6 +250,7 @@ static void test_no_sampling_opens_nothing(void **state)
 	assert_null(fx->rc.plot.f);
 	assert_null(what);
 	assert_int_equal(recorder_finish(&fx->rc, &fx->r, &what), 0);
+	assert_int_equal(recorder_commit_plot(&fx->rc, &fx->r), 0);
 	assert_int_equal(access(fx->csv, F_OK), -1);
 	assert_int_equal(access(fx->trace, F_OK), -1);
 	assert_int_equal(access(fx->plot, F_OK), -1);

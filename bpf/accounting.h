@@ -1,83 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Accounting of mm counters, the tree's running sums and their peaks.
- * Included by taskmem.bpf.c only: it defines the globals it works on.
+ * The tree's accounting, pure arithmetic: running sums of the mms' counters,
+ * their peaks, which mm held what at the tree's peak, and the timeline's
+ * maxima since the last sample. No kernel reads, no maps, no helpers: it
+ * compiles as BPF (taskmem.bpf.c) and as plain C (tests/unit/bpf/), so the
+ * rules below are unit-tested with sequences of events.
+ *
+ * The includer defines the globals it works on, before including it:
+ *   struct tree_state tree;            running sums and peaks
+ *   const volatile __u32 page_shift;   pages to bytes
+ *   const volatile bool track_window;  keep the since-last-sample maxima
+ *   const volatile bool track_peak_ns; note when the RSS peak was reached
+ *   const volatile struct kobj_sizes ksize;
+ *   __u64 kstack_bytes;                a thread's kernel stack
+ *   __u64 acct_now_ns(void);           a monotonic clock
  */
-#ifndef TREE_BPF_H
-#define TREE_BPF_H
+#ifndef ACCOUNTING_H
+#define ACCOUNTING_H
 
-#define MAX_CPUS 4096
-
-/* Possible CPUs, for summing per-CPU counter deltas (set before load). */
-const volatile __u32 nr_cpus = 1;
-
-const volatile __u32 page_shift = 12;
-/* keep the since-last-sample maxima a timeline needs (dead code if not) */
-const volatile bool track_window = false;
-/* remember when the RSS peak was reached (for memory attribution) */
-const volatile bool track_peak_ns = false;
-const volatile struct kobj_sizes ksize = {};
-
-/* Running sums and peaks of the tree; userspace reads them from .bss. */
-struct tree_state tree = {};
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
 
 /*
- * Kernel stack of a thread: the arch's default until a new task's stack
- * vm area (CONFIG_VMAP_STACK) says otherwise.
+ * Raise *peak to val; true when this call set a new maximum. Another CPU
+ * that raises it between our read and our swap makes us retry with what it
+ * stored; after 16 such rounds we give up (the verifier wants a bound) and
+ * count it, so a report can say a peak may be low.
  */
-__u64 kstack_bytes = 0;
-
-/*
- * Where each CPU's copy of per-CPU data lives: its address is the __percpu
- * pointer plus cpu_off[cpu]. The kernel's own table (__per_cpu_offset) is
- * not reachable without CONFIG_KALLSYMS_ALL, so it is derived once from a
- * per-CPU array map: the address of CPU c's element minus the map's
- * __percpu pointer. Reading pointers as numbers needs CAP_PERFMON.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} cpu_anchor SEC(".maps");
-
-__u64 cpu_off[MAX_CPUS] = {};
-bool cpu_off_ready = false;
-
-/* Spill a pointer to memory and load it back: the verifier then sees a number. */
-static __always_inline __u64 as_number(void *ptr)
-{
-	static volatile __u64 slot;
-
-	slot = (__u64)ptr;
-	return slot;
-}
-
-static __always_inline bool load_cpu_offsets(void)
-{
-	__u64 base = 0, arr;
-	__u32 zero = 0, cpu;
-
-	/* the map's address as a number: arithmetic on map pointers is refused */
-	arr = as_number(&cpu_anchor) +
-	      bpf_core_field_offset(struct bpf_array, pptrs);
-	if (bpf_probe_read_kernel(&base, sizeof(base), (void *)arr) || !base)
-		return false;
-	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
-		void *elem;
-
-		if (cpu >= nr_cpus)
-			break;
-		elem = bpf_map_lookup_percpu_elem(&cpu_anchor, &zero, cpu);
-		if (!elem)
-			return false;
-		cpu_off[cpu] = as_number(elem) - base;
-	}
-	cpu_off_ready = true;
-	return true;
-}
-
-/* Raise *peak to val; true when this call set a new maximum. */
 static __always_inline bool peak_raise(__s64 *peak, __s64 val)
 {
 	__s64 old = *(volatile __s64 *)peak;
@@ -90,6 +40,8 @@ static __always_inline bool peak_raise(__s64 *peak, __s64 val)
 			return true;
 		old = seen;
 	}
+	if (val > old)
+		__sync_fetch_and_add(&tree.lost_peak_raises, 1);
 	return false;
 }
 
@@ -111,58 +63,6 @@ static __always_inline void tree_add_procs(__s64 n)
 		__sync_fetch_and_add(&tree.procs_total, n);
 		peak_raise(&tree.peak_procs, now);
 	}
-}
-
-/*
- * The exact value of a percpu_counter: the shared count plus every CPU's
- * pending delta. percpu_counter_read() alone can lag by up to
- * batch * nr_cpus pages, too much for exact peaks on large machines.
- */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
-/*
- * A CPU's s32 delta, read through an untrusted typed pointer: a plain
- * load guarded by the exception table, far cheaper than a probe_read
- * helper call. refcount_struct is just a named struct holding an int.
- */
-static __always_inline __s32 cpu_delta(__u64 addr)
-{
-	struct refcount_struct *d;
-
-	d = bpf_rdonly_cast((void *)addr,
-			    bpf_core_type_id_kernel(struct refcount_struct));
-	return d->refs.counter;
-}
-
-static __always_inline __s64 counter_sum(struct percpu_counter *pc)
-{
-	__s64 sum = pc->count;
-	__u64 deltas = (__u64)pc->counters;
-	__u32 cpu;
-
-	if (!cpu_off_ready && !load_cpu_offsets())
-		return sum > 0 ? sum : 0;
-	for (cpu = 0; cpu < MAX_CPUS; cpu++) {
-		if (cpu >= nr_cpus)
-			break;
-		sum += cpu_delta(deltas + cpu_off[cpu]);
-	}
-	return sum > 0 ? sum : 0;
-}
-
-static __always_inline __s64 mm_counter(struct mm_struct *mm, int member)
-{
-	switch (member) {
-	case TM_FILEPAGES:
-		return counter_sum(&mm->rss_stat[TM_FILEPAGES]);
-	case TM_ANONPAGES:
-		return counter_sum(&mm->rss_stat[TM_ANONPAGES]);
-	case TM_SWAPENTS:
-		return counter_sum(&mm->rss_stat[TM_SWAPENTS]);
-	case TM_SHMEMPAGES:
-		return counter_sum(&mm->rss_stat[TM_SHMEMPAGES]);
-	}
-	return -1;
 }
 
 static __always_inline __s64 mm_rss(struct mm_state *m)
@@ -192,14 +92,21 @@ static __always_inline void footprint_check(struct mm_state *m, __s64 rss_pages)
 
 	if (peak_raise(&tree.peak_footprint, (rss_pages << page_shift) + kmem) &&
 	    track_window)
-		tree.peak_footprint_ns = bpf_ktime_get_ns();
+		tree.peak_footprint_ns = acct_now_ns();
 	fold_max(&m->peak_footprint, (mm_rss(m) << page_shift) + m->kmem);
 	if (track_window)
 		peak_raise(&tree.win_max_footprint,
 			   (rss_pages << page_shift) + kmem);
 }
 
-/* The timeline's maxima since the last sample, for the tree and for m. */
+/*
+ * The timeline's maxima since the last sample, for the tree and for m.
+ * win_gen: userspace bumps tree.win_gen at each sample (after resetting the
+ * tree's maxima to the current values). An mm whose win_gen is older has
+ * not changed in this window yet, so its stale maximum is restarted from
+ * its current RSS instead of being carried over (userspace cannot reset
+ * every mm cheaply; it reads m->win_max_rss only when m->win_gen matches).
+ */
 static __always_inline void window_check(struct mm_state *m, __s64 total,
 					 __s64 rss)
 {
@@ -218,6 +125,15 @@ static __always_inline void window_check(struct mm_state *m, __s64 total,
  * Set one of m's counters to val and carry the change into the tree.
  * The exchange makes every change land in the sums exactly once, even
  * when threads of one mm fault on several CPUs at once.
+ *
+ * snap_gen/snap_val, the at-peak attribution: the tree's peak RSS only
+ * ever grows, so its value names the peak (its "generation"). snap_val is
+ * m's RSS when the tree peak was snap_gen. Before m's first change after
+ * the current peak was set, m still holds what it held at that peak: that
+ * is saved (the value before this change) and stamped with the peak, so a
+ * later reader knows m's share of the current peak without any walk over
+ * the mms when the peak moves. When this very change sets a new peak, m's
+ * new RSS is its share of it.
  */
 static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
 {
@@ -245,7 +161,7 @@ static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
 		m->snap_val = rss;
 		m->snap_gen = total;
 		if (track_peak_ns)
-			tree.peak_rss_ns = bpf_ktime_get_ns();
+			tree.peak_rss_ns = acct_now_ns();
 	}
 	fold_max(&m->peak_rss, rss);
 	footprint_check(m, total);
@@ -296,6 +212,17 @@ static __always_inline void mm_set_pgtables(struct mm_state *m, __s64 bytes)
 	fold_max(&m->peak_pgtables, bytes);
 }
 
+/* Page tables and mapping count of m, read from its mm. */
+static __always_inline void mm_set_maps(struct mm_state *m, __s64 pgtables,
+					__s64 maps)
+{
+	if (pgtables == m->pgtables && maps == m->map_count)
+		return;
+	mm_set_pgtables(m, pgtables);
+	m->map_count = maps;
+	mm_set_kmem(m, mm_kmem(m));
+}
+
 /* Threads or processes on m changed by n. */
 static __always_inline void mm_add_tasks(struct mm_state *m, int threads,
 					 int procs)
@@ -318,44 +245,6 @@ static __always_inline void mm_set_vm(struct mm_state *m, __s64 vm)
 	fold_max(&m->peak_vm, vm);
 }
 
-static __always_inline void mm_sync_counter(struct mm_state *m,
-					    struct mm_struct *mm, int member)
-{
-	mm_set(m, member, mm_counter(mm, member));
-}
-
-static __always_inline void mm_sync_vm(struct mm_state *m, struct mm_struct *mm)
-{
-	__s64 vm = mm->total_vm;
-
-	if (vm != m->vm)
-		mm_set_vm(m, vm);
-}
-
-/* Page tables and mappings: they change with faults and mmap/munmap. */
-static __always_inline void mm_sync_kmem(struct mm_state *m,
-					 struct mm_struct *mm)
-{
-	__s64 pgtables = mm->pgtables_bytes.counter;
-	__s64 maps = mm->map_count;
-
-	if (pgtables == m->pgtables && maps == m->map_count)
-		return;
-	mm_set_pgtables(m, pgtables);
-	m->map_count = maps;
-	mm_set_kmem(m, mm_kmem(m));
-}
-
-static __always_inline void mm_sync_all(struct mm_state *m, struct mm_struct *mm)
-{
-	mm_sync_counter(m, mm, TM_FILEPAGES);
-	mm_sync_counter(m, mm, TM_ANONPAGES);
-	mm_sync_counter(m, mm, TM_SWAPENTS);
-	mm_sync_counter(m, mm, TM_SHMEMPAGES);
-	mm_sync_vm(m, mm);
-	mm_sync_kmem(m, mm);
-}
-
 /* Take m out of the tree's sums: its process has gone or exec'd. */
 static __always_inline void mm_zero(struct mm_state *m)
 {
@@ -366,6 +255,18 @@ static __always_inline void mm_zero(struct mm_state *m)
 	mm_set_vm(m, 0);
 	mm_set_pgtables(m, 0);
 	mm_set_kmem(m, 0);
+}
+
+/* A fresh mm for process owner running threads threads. */
+static __always_inline void mm_init(struct mm_state *m, __u32 owner,
+				    __s32 threads)
+{
+	__builtin_memset(m, 0, sizeof(*m));
+	m->owner = owner;
+	m->users = 1;
+	m->tasks = threads;
+	/* it held nothing at the tree's current peak */
+	m->snap_gen = tree.peak_rss;
 }
 
 static __always_inline void proc_fold_peaks(struct proc_info *p,
@@ -381,8 +282,28 @@ static __always_inline void proc_fold_peaks(struct proc_info *p,
 }
 
 /*
+ * Process p stops using m (exec or exit). True when p was its last user:
+ * m is then out of the tree's sums, and the caller folds what it held at
+ * the peak into its owner's row (proc_fold_dead) and forgets it.
+ */
+static __always_inline bool mm_leave(struct proc_info *p, struct mm_state *m)
+{
+	if (m->owner == p->pid)
+		proc_fold_peaks(p, m);
+	if (__sync_fetch_and_add(&m->users, -1) > 1) {
+		mm_add_tasks(m, -(int)p->threads, 0);
+		return false;
+	}
+	mm_zero(m);
+	return true;
+}
+
+/*
  * m is gone (after mm_zero). What it held at the tree's current peak goes
- * to p; a later peak finds it dead, so older deaths are superseded.
+ * to p, stamped dead_gen = that peak; dead mms of one owner at the same
+ * peak add up. When the tree later sets a new peak, those dead mms held
+ * nothing at it, so the userspace model ignores a dead_gen older than the
+ * final peak, and the next death here replaces it.
  */
 static __always_inline void proc_fold_dead(struct proc_info *p,
 					   struct mm_state *m)
@@ -398,4 +319,4 @@ static __always_inline void proc_fold_dead(struct proc_info *p,
 	}
 }
 
-#endif /* TREE_BPF_H */
+#endif /* ACCOUNTING_H */

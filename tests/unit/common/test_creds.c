@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "testutil.h"
-#include "trace/creds.h"
+#include "common/creds.h"
 
 #define NOBODY 65534		/* uid and gid of nobody on Debian */
 #define NO_USER "no-such-user-taskmem"
@@ -164,6 +164,15 @@ static void expect_error(const struct resolved *r, const char *needle)
 			 needle);
 }
 
+static void expect_denied(const struct resolved *r, const char *needle)
+{
+	assert_int_equal(r->ret, -EPERM);
+	assert_false(r->c.drop);
+	if (!strstr(r->err, needle))
+		fail_msg("error message '%s' does not name '%s'", r->err,
+			 needle);
+}
+
 /* Plain root, no sudo, no option: nothing to drop. */
 static void test_root_without_sudo(void **state)
 {
@@ -175,22 +184,29 @@ static void test_root_without_sudo(void **state)
 	expect_no_drop(&r);
 }
 
-/* --as-root wins over everything, even an unknown --user. */
+/* --as-root keeps root, even with an unknown --user; not through sudo. */
 static void test_as_root(void **state)
 {
 	struct resolved r;
 
 	(void)state;
-	sudo_env("65534", "65534");
 	resolve(NULL, 1, &r);
-	expect_no_drop(&r);
-	resolve("nobody", 1, &r);
 	expect_no_drop(&r);
 	resolve(NO_USER, 1, &r);
 	expect_no_drop(&r);
+	if (geteuid() != 0)
+		return;
+	sudo_env("0", "0");
+	resolve("nobody", 1, &r);
+	expect_no_drop(&r);
+	/* through sudo it would be a root shell for the user */
+	sudo_env("65534", "65534");
+	resolve(NULL, 1, &r);
+	expect_denied(&r, "refusing --as-root");
+	expect_denied(&r, "env -u SUDO_UID -u SUDO_GID");
 	sudo_env("abc", "");
 	resolve(NULL, 1, &r);
-	expect_no_drop(&r);
+	expect_error(&r, "SUDO_UID 'abc'");
 }
 
 static void test_user(void **state)
@@ -205,8 +221,8 @@ static void test_user(void **state)
 	expect_nobody(&r, pw->pw_gid);	/* the user's primary group */
 }
 
-/* --user is the user's choice: it wins over sudo's, whatever that is. */
-static void test_user_over_sudo(void **state)
+/* Through sudo, --user may name only the user behind sudo. */
+static void test_user_through_sudo(void **state)
 {
 	struct passwd *pw = getpwnam("nobody");
 	struct resolved r;
@@ -217,20 +233,27 @@ static void test_user_over_sudo(void **state)
 	sudo_env("0", "0");
 	resolve("nobody", 0, &r);
 	expect_nobody(&r, pw->pw_gid);
+	sudo_env("65534", "65534");
+	resolve("nobody", 0, &r);
+	expect_nobody(&r, NOBODY);
+	resolve("root", 0, &r);
+	expect_denied(&r, "refusing --user root");
+	expect_denied(&r, "env -u SUDO_UID -u SUDO_GID");
 	sudo_env("abc", NULL);
 	resolve("nobody", 0, &r);
-	expect_nobody(&r, pw->pw_gid);
+	expect_error(&r, "SUDO_UID 'abc'");
 }
 
+/* A real root may run a workload as root (no "way back" check then). */
 static void test_user_root(void **state)
 {
 	struct resolved r;
 
 	(void)state;
 	need_root();
-	sudo_env("65534", "65534");
 	resolve("root", 0, &r);
 	assert_int_equal(r.ret, 0);
+	assert_true(r.c.drop);
 	assert_int_equal(r.c.uid, 0);
 	assert_int_equal(r.c.gid, 0);
 	assert_string_equal(r.c.user, "root");
@@ -488,7 +511,7 @@ int main(void)
 		TEST(test_root_without_sudo),
 		TEST(test_as_root),
 		TEST(test_user),
-		TEST(test_user_over_sudo),
+		TEST(test_user_through_sudo),
 		TEST(test_user_root),
 		TEST(test_user_unknown),
 		TEST(test_sudo),
