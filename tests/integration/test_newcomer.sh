@@ -53,6 +53,36 @@ case_dash_output() {
 		"(simultaneous)"
 }
 
+# The header's command, pasted back into a shell, runs the same words.
+case_quoting() {
+	local header pasted
+
+	run quote trace -q -- printf '[%s]\n' "it's" 'a b' "$(printf 'x\ty')" '' '$HOME'
+	equals "quoting: exit status" "$status" 0
+	header=$(head -n 1 "$tmp/quote.err")
+	contains "quoting: header" "$header" "taskmem: printf '[%s]\n' 'it'\''s' 'a b' \$'x\ty' '' '\$HOME'"
+	pasted=$(eval "${header#taskmem: }")
+	equals_str "quoting: the pasted command prints what the traced one did" \
+		"$pasted" "$(cat "$tmp/quote.out")"
+}
+
+# --user: the kernel's max RSS (wait4) counts the root before exec, a copy of
+# taskmem; it must not grow by what switching user loads (NSS: +2 MiB).
+case_user_maxrss() {
+	local plain as_user
+
+	run plain trace -q -f json -o plain.json -- /bin/true
+	plain=$(jq .kernel_maxrss_bytes "$tmp/plain.json")
+	run nobody trace -q -f json -o nobody.json --user nobody -- /bin/true
+	equals "--user nobody: exit status" "$status" 0
+	as_user=$(jq .kernel_maxrss_bytes "$tmp/nobody.json")
+	expect_range "--user nobody: kernel max RSS minus the plain run's (bytes)" \
+		int $((as_user - plain)) "" $((3 * M / 4))
+	run note trace -q --user nobody -- /bin/true
+	contains "--user nobody: the table says why the kernel's figure is higher" \
+		"$(grep "kernel's max RSS" "$tmp/note.err")" "a copy of taskmem"
+}
+
 # The bounds are named; -i has a floor.
 case_bounds() {
 	run bound-d trace -p 1 -d 31536001
@@ -79,6 +109,8 @@ main() {
 	case_help
 	case_dash_output
 	case_bounds
+	case_quoting
+	case_user_maxrss
 
 	finish
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,9 @@ static int from_passwd(const struct passwd *pw, gid_t gid,
 	c->gid = gid;
 	strcpy(c->user, pw->pw_name);
 	strcpy(c->home, pw->pw_dir);
+	c->ngroups = sizeof(c->groups) / sizeof(c->groups[0]);
+	if (getgrouplist(c->user, gid, c->groups, &c->ngroups) < 0)
+		c->ngroups = -1;
 	return 0;
 }
 

@@ -14,6 +14,13 @@ struct launch_cred {
 	gid_t gid;
 	char user[64];
 	char home[256];
+	/*
+	 * The user's groups, looked up here: the workload's process must not
+	 * load NSS modules between fork and exec, or the kernel's max RSS of
+	 * it (wait4) counts them. -1: too many, the child looks them up.
+	 */
+	int ngroups;
+	gid_t groups[256];
 };
 
 /*

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <inttypes.h>
 #include <string.h>
@@ -32,24 +33,77 @@ void report_human_bytes(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%.2f %s", v, units[u]);
 }
 
+/* Appends to buf (NUL-terminated, cut at len) what fmt gives. */
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t len, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	*used += n > 0 ? (size_t)n : 0;
+}
+
+/*
+ * arg as a shell word that means arg again: as it is when every character
+ * is safe, in single quotes otherwise ('\'' for a quote), and as $'...'
+ * with escapes when it holds control characters.
+ */
+static void append_shell_word(char *buf, size_t len, size_t *used,
+			      const char *arg)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789_@%+=:,./-";
+	bool control = false;
+	const char *c;
+
+	if (*arg && strspn(arg, safe) == strlen(arg)) {
+		append(buf, len, used, "%s", arg);
+		return;
+	}
+	for (c = arg; *c; c++)
+		control |= (unsigned char)*c < 0x20 || *c == 0x7f;
+	append(buf, len, used, control ? "$'" : "'");
+	for (c = arg; *c; c++) {
+		if (*c == '\'' && !control)
+			append(buf, len, used, "'\\''");
+		else if (control && (*c == '\'' || *c == '\\'))
+			append(buf, len, used, "\\%c", *c);
+		else if (control && *c == '\n')
+			append(buf, len, used, "\\n");
+		else if (control && *c == '\t')
+			append(buf, len, used, "\\t");
+		else if (control && ((unsigned char)*c < 0x20 || *c == 0x7f))
+			append(buf, len, used, "\\x%02x", (unsigned char)*c);
+		else
+			append(buf, len, used, "%c", *c);
+	}
+	append(buf, len, used, "'");
+}
+
 void report_what(const struct tm_report *r, char *buf, size_t len)
 {
 	size_t used = 0;
-	int i, n;
+	int i;
 
 	buf[0] = '\0';
 	if (!r->command)
-		used = snprintf(buf, len, "attached to pid");
+		append(buf, len, &used, "attached to pid");
 	for (i = 0; r->command ? i < r->command_argc : i < r->ntargets; i++) {
-		if (used >= len)
-			return;
-		if (r->command)
-			n = snprintf(buf + used, len - used, "%s%s",
-				     i ? " " : "", r->command[i]);
-		else
-			n = snprintf(buf + used, len - used, "%s%d",
-				     i ? "," : " ", r->targets[i]);
-		used += n > 0 ? (size_t)n : 0;
+		if (r->command) {
+			append(buf, len, &used, "%s", i ? " " : "");
+			append_shell_word(buf, len, &used, r->command[i]);
+		} else {
+			append(buf, len, &used, "%s%d", i ? "," : " ",
+			       r->targets[i]);
+		}
 	}
 }
 
@@ -357,6 +411,18 @@ static void table_warnings(FILE *f, const struct tm_report *r)
 	}
 }
 
+/* The largest peak RSS of one process (what wait4's maxrss measures). */
+static uint64_t largest_peak_rss(const struct tm_report *r)
+{
+	uint64_t max = 0;
+	size_t i;
+
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].peak_rss > max)
+			max = r->procs[i].peak_rss;
+	return max;
+}
+
 static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 			 bool markdown)
 {
@@ -388,7 +454,9 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 	if (r->command) {
 		report_human_bytes(r->kernel_maxrss, buf, sizeof(buf));
 		fprintf(f, "\nkernel's max RSS of one process (wait4 on the "
-			   "root): %s\n", buf);
+			   "root): %s%s\n", buf, r->kernel_maxrss >
+			   largest_peak_rss(r) ? " (above the table: it counts "
+			   "the root before exec, a copy of taskmem)" : "");
 	} else {
 		table_vmhwm(f, r);
 	}

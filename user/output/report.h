@@ -12,7 +12,10 @@
 #include "common/cli.h"
 #include "model/model.h"
 
-/* What was traced: the command line, or "attached to pid 1,2" (cut to len). */
+/*
+ * What was traced: the command line quoted as a shell needs it (it can be
+ * pasted back), or "attached to pid 1,2"; cut to len.
+ */
 void report_what(const struct tm_report *r, char *buf, size_t len);
 
 /* "812 KiB", "256.0 MiB": binary units, 4 significant digits at most. */

@@ -19,7 +19,9 @@ static int drop_privileges(const struct launch_cred *c)
 {
 	if (!c || !c->drop)
 		return 0;
-	if (initgroups(c->user, c->gid) || setgid(c->gid) || setuid(c->uid))
+	if ((c->ngroups >= 0 ? setgroups(c->ngroups, c->groups) :
+			       initgroups(c->user, c->gid)) ||
+	    setgid(c->gid) || setuid(c->uid))
 		return -errno;
 	/* no way back: a workload must not regain root (unless it is root) */
 	if (c->uid != 0 && setuid(0) == 0)

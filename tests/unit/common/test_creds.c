@@ -154,6 +154,9 @@ static void expect_nobody(const struct resolved *r, gid_t gid)
 	assert_int_equal(r->c.gid, gid);
 	assert_string_equal(r->c.user, "nobody");
 	assert_string_equal(r->c.home, pw->pw_dir);
+	/* the groups are looked up before fork: gid is one of them */
+	assert_true(r->c.ngroups >= 1);
+	assert_int_equal(r->c.groups[0], gid);
 }
 
 static void expect_error(const struct resolved *r, const char *needle)

@@ -473,7 +473,7 @@ static void test_plot_title_escaped(void **state)
 	fx->r.command = argv;
 	render(fx);
 	assert_string_equal(string(fx, "(//s:text)[1]"),
-			    "sh -c echo '<b>' && cat \"x\"");
+			    "sh -c 'echo '\\''<b>'\\'' && cat \"x\"'");
 }
 
 /* A title up to 90 characters is whole; a longer one is cut to 90. */

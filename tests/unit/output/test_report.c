@@ -408,6 +408,42 @@ static void expect_human(uint64_t bytes, const char *want)
 			 (unsigned long long)bytes, buf, want);
 }
 
+/* report_what(r, ...) of the command cmd. */
+static const char *what(char **cmd, int argc, char *buf, size_t len)
+{
+	struct tm_report r = { .command = cmd, .command_argc = argc };
+
+	report_what(&r, buf, len);
+	return buf;
+}
+
+/* #18: the command can be pasted back into a shell. */
+static void test_what_quotes(void **state)
+{
+	char *plain[] = { "/usr/bin/make", "-j2", "CC=gcc", "a,b:c@d%e+f" };
+	char *python[] = { "python3", "-c", "import time; x=[0]*9", "" };
+	char *quote[] = { "echo", "it's", "a\\b", "$HOME", "*" };
+	char *ctrl[] = { "printf", "a\tb\nc'd\\" };
+	int pids[] = { 4242, 4243 };
+	struct tm_report att = { .targets = pids, .ntargets = 2 };
+	char buf[256], small[12];
+
+	(void)state;
+	assert_string_equal(what(plain, 4, buf, sizeof(buf)),
+			    "/usr/bin/make -j2 CC=gcc a,b:c@d%e+f");
+	assert_string_equal(what(python, 4, buf, sizeof(buf)),
+			    "python3 -c 'import time; x=[0]*9' ''");
+	assert_string_equal(what(quote, 5, buf, sizeof(buf)),
+			    "echo 'it'\\''s' 'a\\b' '$HOME' '*'");
+	assert_string_equal(what(ctrl, 2, buf, sizeof(buf)),
+			    "printf $'a\\tb\\nc\\'d\\\\'");
+	/* cut to the buffer, still terminated */
+	assert_string_equal(what(python, 4, small, sizeof(small)),
+			    "python3 -c ");
+	report_what(&att, buf, sizeof(buf));
+	assert_string_equal(buf, "attached to pid 4242,4243");
+}
+
 static void test_human_bytes(void **state)
 {
 	(void)state;
@@ -598,8 +634,8 @@ static void test_text_controls_escaped(void **state)
 		assert_null(strchr(fx->out, '\x01'));
 		assert_non_null(strstr(fx->out, i ? "\\e[31mred\\|x\\n" :
 						    "\\e[31mred|x\\n"));
-		/* the command's \x01 */
-		assert_non_null(strstr(fx->out, "a\"b\\c\\x01"));
+		/* the command's \x01, quoted for a shell */
+		assert_non_null(strstr(fx->out, "$'a\"b\\\\c\\x01'"));
 	}
 	fx->r.procs[0].attached = true;
 	fx->r.procs[0].kernel_vmhwm = MIB;
@@ -708,11 +744,26 @@ static void test_table_header(void **state)
 	struct fixture *fx = *state;
 	const char *out = render(fx, report_table, false);
 
-	line_starting(fx, out, "taskmem: sh -c a\"b\\c");
+	/* quoted as a shell needs it: the control character as an escape */
+	line_starting(fx, out, "taskmem: sh -c $'a\"b\\\\c\\x01'");
 	expect_contains(out, "\n  exit 0, 1.500 s, 3 processes (3 at once), "
 			     "3 threads (3 at once)\n");
 	expect_contains(out, "max RSS");
 	expect_contains(strstr(out, "max RSS"), ": 64.00 MiB\n");
+}
+
+/* #18: a kernel max RSS above every row's peak says why. */
+static void test_table_maxrss_note(void **state)
+{
+	struct fixture *fx = *state;
+	const char *out;
+
+	out = render(fx, report_table, false);
+	assert_null(strstr(out, "above the table"));
+	fx->r.kernel_maxrss = 300 * MIB;
+	out = render(fx, report_table, false);
+	expect_contains(out, ": 300.0 MiB (above the table: it counts the "
+			     "root before exec, a copy of taskmem)\n");
 }
 
 static void test_table_attached(void **state)
@@ -1015,6 +1066,7 @@ static void test_save(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_what_quotes),
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_human_bytes_rounding),
 		cmocka_unit_test(test_human_bytes_truncates),
@@ -1034,6 +1086,7 @@ int main(void)
 		TEST(test_json_cgroup_v1_kmem),
 		TEST(test_json_attached),
 		TEST(test_table_header),
+		TEST(test_table_maxrss_note),
 		TEST(test_table_attached),
 		TEST(test_table_columns),
 		TEST(test_table_total),
