@@ -21,6 +21,7 @@ CFLAGS ?= -g -O2
 override CFLAGS += -Wall -Wextra -Werror -MMD -MP -I$(OUT) -Ibpf -Iuser
 LDLIBS_BPF := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 LDLIBS_JSON := -ljson-c
+LDLIBS_DW := $(shell pkg-config --libs libdw 2>/dev/null || echo -ldw -lelf)
 LDLIBS_HTTP := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd) -pthread
 LLVM_STRIP ?= llvm-strip
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
@@ -30,7 +31,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 # the libbpf glue and main.c) go into one archive that the unit tests link.
 USER_SRCS := $(wildcard user/*/*.c) user/main.c
 BPF_GLUE := user/trace/cmd_trace.c user/trace/session.c user/trace/attach.c \
-	user/trace/features.c
+	user/trace/features.c user/profile/profiler.c
 PURE_SRCS := $(filter-out $(BPF_GLUE) user/main.c,$(USER_SRCS))
 PURE_LIB := $(OUT)/libtaskmem-pure.a
 USER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE) user/main.c)
@@ -38,7 +39,7 @@ TOOLS := $(patsubst tools/%.c,$(OUT)/tools/%,$(wildcard tools/*.c))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(wildcard tests/unit/*/test_*.c))
 # What the unit tests link besides the archive (parsers they read output
 # back with).
-TEST_LDLIBS := -lcmocka -ljson-c $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm \
+TEST_LDLIBS := -lcmocka -ljson-c $(LDLIBS_DW) -lz $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2) -lm \
 	$(LDLIBS_HTTP)
 TEST_CFLAGS := -Itests/unit $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
 
@@ -71,7 +72,7 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE)): $(OUT)/taskmem.skel.h
+$(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE)): $(OUT)/taskmem.skel.h $(OUT)/profile.skel.h
 
 $(OUT)/user/%.o: user/%.c
 	$(call msg,CC,$@)
@@ -84,11 +85,15 @@ $(PURE_LIB): $(patsubst %.c,$(OUT)/%.o,$(PURE_SRCS))
 
 $(OUT)/taskmem: $(USER_OBJS) $(PURE_LIB)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) $(LDLIBS_HTTP) -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS_BPF) $(LDLIBS_JSON) $(LDLIBS_HTTP) $(LDLIBS_DW) -lz -lm -o $@
 
 $(OUT)/tools/%: tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -pthread $< -o $@
+
+# The attribution workload is built like most distribution code: without
+# frame pointers, so its callers are found through DWARF CFI only.
+$(OUT)/tools/attrib: CFLAGS += -fomit-frame-pointer
 
 # A unit test links its own file and the archive: the linker takes from it
 # only the modules the test reaches, so no test lists its dependencies.
@@ -165,6 +170,7 @@ check: unit integration lint sanitize fuzz
 bench: all
 	$(Q)tools/install-deps.sh bpftrace time python3
 	$(Q)bash tools/bench/overhead.sh
+	$(Q)bash tools/bench/profile.sh
 
 # The whole runtimes matrix of docs/results/runtimes.md (long: ~2 h with
 # 3 runs a cell). It raises kernel.pid_max, kernel.threads-max and

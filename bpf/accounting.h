@@ -10,6 +10,7 @@
  *   struct tree_state tree;            running sums and peaks
  *   const volatile __u32 page_shift;   pages to bytes
  *   const volatile bool track_window;  keep the since-last-sample maxima
+ *   const volatile bool track_peak_ns; note when the RSS peak was reached
  *   const volatile struct kobj_sizes ksize;
  *   __u64 kstack_bytes;                a thread's kernel stack
  *   __u64 acct_now_ns(void);           a monotonic clock
@@ -159,6 +160,8 @@ static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
 	if (peak_raise(&tree.peak_rss, total)) {
 		m->snap_val = rss;
 		m->snap_gen = total;
+		if (track_peak_ns)
+			tree.peak_rss_ns = acct_now_ns();
 	}
 	fold_max(&m->peak_rss, rss);
 	footprint_check(m, total);

@@ -26,6 +26,8 @@ const volatile __u32 nr_cpus = 1;
 const volatile __u32 page_shift = 12;
 /* keep the since-last-sample maxima a timeline needs (dead code if not) */
 const volatile bool track_window = false;
+/* note when the RSS peak was reached (memory attribution) */
+const volatile bool track_peak_ns = false;
 const volatile struct kobj_sizes ksize = {};
 
 /* Running sums and peaks of the tree; userspace reads them from .bss. */

@@ -128,6 +128,7 @@ struct tree_state {
 	__s64 win_max_footprint;
 	__u64 win_gen;		/* bumped by userspace at each sample */
 	__u64 peak_footprint_ns; /* when peak_footprint was reached */
+	__u64 peak_rss_ns;	/* when peak_rss was reached (track_peak_ns) */
 	/* what could not be recorded */
 	__u64 lost_procs;	/* procs map full */
 	__u64 lost_mms;		/* mms map full */

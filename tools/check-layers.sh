@@ -1,9 +1,9 @@
 #!/bin/bash
 # Dependencies between the folders of user/ point one way, downwards:
-#   main.c -> trace, replay, bench -> output -> model -> common
+#   main.c -> trace, replay, bench -> profile -> output -> model -> common
 # A file may include headers of its own folder and of folders below it;
 # trace, replay and bench do not include each other. Only trace (the
-# libbpf glue) includes the skeleton. Prints every wrong-way include and
+# libbpf glue) includes the tracer's skeleton, only profile the sampler's. Prints every wrong-way include and
 # fails if there is one.
 cd "$(dirname "$0")/.." || exit 2
 
@@ -12,8 +12,9 @@ rank() {
 	common) echo 0 ;;
 	model) echo 1 ;;
 	output) echo 2 ;;
-	trace | replay | bench) echo 3 ;;
-	main.c) echo 4 ;;
+	profile) echo 3 ;;
+	trace | replay | bench) echo 4 ;;
+	main.c) echo 5 ;;
 	*) echo -1 ;;
 	esac
 }
@@ -30,7 +31,12 @@ for file in user/*.c user/*/*.[ch]; do
 	fi
 	while IFS=: read -r line inc; do
 		case "$inc" in
-		taskmem.h) continue ;;	# the types shared with BPF
+		taskmem.h | profile.h) continue ;;	# the types shared with BPF
+		profile.skel.h)
+			[ "$from" = profile ] && continue
+			echo "$file:$line: only profile/ loads the sampler: includes $inc"
+			bad=1
+			continue ;;
 		taskmem.skel.h)
 			[ "$from" = trace ] && continue
 			echo "$file:$line: only trace/ loads BPF: includes $inc"

@@ -28,6 +28,12 @@ const char cli_trace_usage[] =
 	"      --sample-ms N      timeline period in ms (default 10)\n"
 	"      --plot FILE        draw memory over time as an SVG chart\n"
 	"      --perfetto FILE    write a Chrome/Perfetto trace (JSON)\n"
+	"      --profile FILE     write which code paths held memory at the\n"
+	"                         peak as a gzip pprof profile\n"
+	"      --folded FILE      the same as folded stacks (root;...;leaf BYTES)\n"
+	"      --flame FILE       the same as an SVG flame graph\n"
+	"      --sample-bytes N   one stack sample per N bytes of RSS growth\n"
+	"                         (default 512K; K, M, G suffixes)\n"
 	"  -q, --quiet            no live status line on the terminal\n"
 	"  -l, --long             add the detail columns to the table\n"
 	"      --all-processes    a table row for every process (above 20, the\n"
@@ -94,6 +100,35 @@ int cli_parse_ulong(const char *s, unsigned long min, unsigned long max,
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_bytes(const char *s, unsigned long min, unsigned long max,
+		    unsigned long *out)
+{
+	static const char units[] = "KMG";
+	unsigned long v, mult = 1;
+	char *end;
+	const char *u;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	if (*end) {
+		u = strchr(units, *end);
+		if (!u || end[1])
+			return -EINVAL;
+		mult = 1UL << (10 * (u - units + 1));
+	}
+	if (v > max / mult)
+		return -EINVAL;
+	v *= mult;
+	if (v < min || v % 4096)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -172,6 +207,7 @@ int cli_parse_format(const char *s, enum tm_format *f)
 enum opt_id { OPT_CGROUP = 256, OPT_USER, OPT_AS_ROOT, OPT_TIMELINE,
 	      OPT_PER_PROCESS, OPT_SAMPLE_MS, OPT_PLOT, OPT_PERFETTO,
 	      OPT_MAX_PROCS,
+	      OPT_PROFILE, OPT_FOLDED, OPT_FLAME, OPT_SAMPLE_BYTES,
 	      OPT_LISTEN, OPT_METRICS_FILE, OPT_METRICS_INTERVAL,
 	      OPT_METRICS_TOP, OPT_METRICS_LABEL, OPT_LINGER,
 	      OPT_ALL_PROCESSES };
@@ -198,6 +234,10 @@ static const struct option trace_longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
 	{ "all-processes", no_argument, NULL, OPT_ALL_PROCESSES },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "folded", required_argument, NULL, OPT_FOLDED },
+	{ "flame", required_argument, NULL, OPT_FLAME },
+	{ "sample-bytes", required_argument, NULL, OPT_SAMPLE_BYTES },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
@@ -318,6 +358,26 @@ static int apply_metrics_opt(int id, const char *name, const char *val,
 	return fail(err, errlen, "unknown option '%s'", name);
 }
 
+/* Memory attribution: --profile, --folded, --flame, --sample-bytes. */
+static int apply_profile_opt(int id, const char *name, const char *val,
+			     struct trace_opts *o, char *err, size_t errlen)
+{
+	if (id == OPT_SAMPLE_BYTES) {
+		if (cli_parse_bytes(val, TM_SAMPLE_BYTES_MIN,
+				    TM_SAMPLE_BYTES_MAX, &o->sample_bytes))
+			return fail(err, errlen,
+				    "invalid --sample-bytes '%s' (expected "
+				    "bytes from 4096 to 1G, a multiple of 4096, "
+				    "K, M or G suffix allowed)", val);
+		return 0;
+	}
+	if (!*val)
+		return fail(err, errlen, "empty file name for %s", name);
+	*(id == OPT_PROFILE ? &o->profile :
+	  id == OPT_FOLDED ? &o->folded : &o->flame) = val;
+	return 0;
+}
+
 static int apply_opt(int id, const char *name, const char *val,
 		     struct trace_opts *o, char *err, size_t errlen)
 {
@@ -371,6 +431,11 @@ static int apply_opt(int id, const char *name, const char *val,
 	case OPT_ALL_PROCESSES:
 		o->all_processes = true;
 		return 0;
+	case OPT_PROFILE:
+	case OPT_FOLDED:
+	case OPT_FLAME:
+	case OPT_SAMPLE_BYTES:
+		return apply_profile_opt(id, name, val, o, err, errlen);
 	case OPT_MAX_PROCS:
 		if (cli_parse_ulong(val, 16, TM_MAX_PROCS_LIMIT, &o->max_procs))
 			return fail(err, errlen,
@@ -496,6 +561,7 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 
 	memset(o, 0, sizeof(*o));
 	o->max_procs = TM_MAX_PROCS_DEFAULT;
+	o->sample_bytes = TM_SAMPLE_BYTES_DEFAULT;
 	cli_metrics_init(&o->metrics);
 	if (cli_opts_init(&it, argc, argv, trace_shortopts, trace_longopts))
 		return fail(err, errlen, "out of memory");

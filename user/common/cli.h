@@ -27,6 +27,9 @@ enum tm_format {
 #define TM_SAMPLE_MS_DEFAULT 10UL
 #define TM_SAMPLE_MS_MAX 60000UL
 #define TM_MAX_PROCS_LIMIT (1UL << 22)
+#define TM_SAMPLE_BYTES_DEFAULT (512UL << 10)
+#define TM_SAMPLE_BYTES_MIN 4096UL
+#define TM_SAMPLE_BYTES_MAX (1UL << 30)
 
 struct trace_opts {
 	const char *output;	/* NULL: stderr */
@@ -50,6 +53,10 @@ struct trace_opts {
 	int npids;
 	double duration_s;	/* -d: stop after this long (0: no limit) */
 	double interval_s;	/* -i: interim report period (0: none) */
+	const char *profile;	/* --profile FILE.pb.gz */
+	const char *folded;	/* --folded FILE */
+	const char *flame;	/* --flame FILE.svg */
+	unsigned long sample_bytes; /* --sample-bytes N */
 	struct metrics_opts metrics; /* --listen, --metrics-file, ... */
 	char **cmd;		/* NULL-terminated, from argv; NULL with -p */
 	int cmd_argc;
@@ -110,6 +117,13 @@ void cli_opts_free(struct cli_opts *it);
 
 /* Whole-string unsigned number in [min, max]; 0 or -EINVAL. */
 int cli_parse_ulong(const char *s, unsigned long min, unsigned long max,
+		    unsigned long *out);
+
+/*
+ * Whole-string byte count with an optional K, M or G suffix (binary), a
+ * multiple of 4096 in [min, max]; 0 or -EINVAL.
+ */
+int cli_parse_bytes(const char *s, unsigned long min, unsigned long max,
 		    unsigned long *out);
 
 /* Whole-string decimal seconds in (0, TM_SECONDS_MAX]; 0 or -EINVAL. */

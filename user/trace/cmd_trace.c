@@ -28,6 +28,7 @@
 #include "trace/launch.h"
 #include "trace/recorder.h"
 #include "trace/session.h"
+#include "profile/profiler.h"
 
 /* Why tracing stopped, for the report. */
 enum tm_stop {
@@ -439,7 +440,7 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 	struct kobj_sizes ksize;
 	const char *what = "";
 	char why[64];
-	int err, rec_err;
+	int err, rec_err, prof_err = 0;
 
 	r->command = o->cmd;
 	r->command_argc = o->cmd_argc;
@@ -467,6 +468,9 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 					      (double)(ns - run->t.t0_ns) / 1e9 : 0;
 	}
 	/* a side output that fails does not take the report with it */
+	if (run->t.prof)
+		prof_err = profiler_finish(run->t.prof,
+					   run->t.skel->bss->tree.peak_rss_ns);
 	rec_err = recorder_finish(&run->rec, r, &what);
 	if (rec_err) {
 		tm_err("cannot write '%s': %s", what, output_strerror(rec_err));
@@ -487,7 +491,7 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 			tm_err("cannot write '%s': %s", o->plot,
 			       output_strerror(err));
 	}
-	return err ?: rec_err;
+	return err ?: rec_err ?: prof_err;
 }
 
 /* Checks that need no BPF: bad input exits before anything is loaded. */
@@ -525,6 +529,8 @@ static int prepare(struct trace_run *run, const struct trace_opts *o)
 		return TM_EXIT_USAGE;
 	}
 	err = recorder_open(&run->rec, o, &run->w.cred, &what);
+	if (!err)
+		err = profiler_open(&run->t.prof, o, &run->w.cred, &what);
 	if (err) {
 		tm_err("cannot write '%s': %s", what, output_strerror(err));
 		return TM_EXIT_USAGE;

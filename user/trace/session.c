@@ -20,6 +20,7 @@
 #include "model/kobj.h"
 #include "trace/features.h"
 #include "trace/procfs.h"
+#include "profile/profiler.h"
 #include "common/text.h"
 #include "trace/session.h"
 
@@ -106,6 +107,16 @@ static void kobj_configure(struct kobj_sizes *out)
 	}
 	btf__free(btf);
 	kobj_sizes_from(size, KSTACK_DEFAULT, out);
+}
+
+/* Memory attribution after the tracer: its map of mms is shared. */
+static int profiler_start(struct tracer *t)
+{
+	struct kobj_sizes k;
+
+	tracer_kobj_sizes(t, &k);
+	return profiler_load(t->prof, t->skel->maps.mms, &k,
+			     t->report.page_size);
 }
 
 /*
@@ -223,6 +234,7 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	skel->rodata->view_ns_inum = pidns;
 	skel->rodata->self_tgid = getpid();
 	skel->rodata->track_window = o->sample_ms > 0;
+	skel->rodata->track_peak_ns = t->prof != NULL;
 	skel->rodata->page_shift = __builtin_ctzl(t->report.page_size);
 	kobj_configure((struct kobj_sizes *)&skel->rodata->ksize);
 	skel->bss->kstack_bytes = skel->rodata->ksize.kstack;
@@ -249,7 +261,7 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 		tm_err("cannot attach BPF programs: %s", strerror(-err));
 		return err;
 	}
-	return 0;
+	return t->prof ? profiler_start(t) : 0;
 }
 
 static int on_exit_record(void *ctx, void *data, size_t size)
@@ -288,6 +300,8 @@ int tracer_setup_events(struct tracer *t)
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.exits),
 				 on_exit_record, t, NULL);
 	if (!t->rb)
+		return -errno;
+	if (t->prof && profiler_add_events(t->prof, t->rb))
 		return -errno;
 	t->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (t->epfd < 0)
@@ -530,6 +544,7 @@ void tracer_sample(struct tracer *t, double t_s, struct tl_sample *s,
 void tracer_close(struct tracer *t)
 {
 	ring_buffer__free(t->rb);
+	profiler_free(t->prof);
 	taskmem_bpf__destroy(t->skel);
 	if (t->epfd >= 0)
 		close(t->epfd);

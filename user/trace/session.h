@@ -21,6 +21,7 @@ struct ring_buffer;
  */
 struct tracer {
 	struct taskmem_bpf *skel;
+	struct profiler *prof;	/* memory attribution, NULL when off */
 	struct ring_buffer *rb;
 	struct tm_report report;	/* exit records land here */
 	sigset_t orig_mask;

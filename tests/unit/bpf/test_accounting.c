@@ -22,6 +22,7 @@
 static struct tree_state tree;
 static const __u32 page_shift = 12;
 static bool track_window;
+static bool track_peak_ns;
 static struct kobj_sizes ksize;
 static __u64 kstack_bytes;
 static __u64 clock_ns;
@@ -51,6 +52,8 @@ static int setup(void **state)
 	memset(&ksize, 0, sizeof(ksize));
 	kstack_bytes = 0;
 	track_window = false;
+	track_peak_ns = false;
+	clock_ns = 0;
 	return 0;
 }
 
@@ -342,9 +345,28 @@ static void test_swap_not_rss(void **state)
 	assert_int_equal(tree.rss, 7);
 }
 
+/* With track_peak_ns, the clock at the last raise of the RSS peak. */
+static void test_peak_rss_ns(void **state)
+{
+	(void)state;
+	start_on_mm(1, 1);
+	anon(1, 10);
+	assert_int_equal(tree.peak_rss_ns, 0);	/* off: never read */
+	track_peak_ns = true;
+	anon(1, 20);
+	assert_int_equal(tree.peak_rss_ns, clock_ns);
+	anon(1, 5);
+	anon(1, 15);				/* below the peak */
+	assert_int_equal(tree.peak_rss_ns, 1);
+	anon(1, 30);
+	assert_int_equal(tree.peak_rss_ns, clock_ns);
+	assert_true(clock_ns > 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_peak_rss_ns, setup),
 		cmocka_unit_test_setup(test_two_mms_in_turns, setup),
 		cmocka_unit_test_setup(test_peak_then_exit, setup),
 		cmocka_unit_test_setup(test_exec_replaces_mm, setup),

@@ -78,6 +78,8 @@ static void test_defaults(void **state)
 	assert_false(p.o.cgroup_check);
 	assert_int_equal(p.o.max_procs, 65536);
 	assert_int_equal(p.o.npids, 0);
+	assert_null(p.o.profile);
+	assert_int_equal(p.o.sample_bytes, 512 * 1024);
 	assert_float_equal(p.o.duration_s, 0.0, 0);
 	assert_float_equal(p.o.interval_s, 0.0, 0);
 }
@@ -638,9 +640,40 @@ static void test_ulong_range(void **state)
 	expect_bad_ulong("0", 1, 100);
 }
 
+static void test_profile_options(void **state)
+{
+	char *all[] = { "--profile", "p.pb.gz", "--folded=f", "--flame", "x.svg",
+			"--sample-bytes", "64K", "--", "ls", NULL };
+	char *bytes[] = { "--profile", "p", "--sample-bytes", "8192", "--",
+			  "ls", NULL };
+	char *odd[] = { "--profile", "p", "--sample-bytes", "1000", "--",
+			"ls", NULL };
+	char *huge[] = { "--profile", "p", "--sample-bytes", "2G", "--", "ls",
+			 NULL };
+	char *unit[] = { "--profile", "p", "--sample-bytes", "4KB", "--",
+			 "ls", NULL };
+	char *empty[] = { "--folded", "", "--", "ls", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(all, &p);
+	expect_cmd_ls(&p);
+	assert_string_equal(p.o.profile, "p.pb.gz");
+	assert_string_equal(p.o.folded, "f");
+	assert_string_equal(p.o.flame, "x.svg");
+	assert_int_equal(p.o.sample_bytes, 65536);
+	parse(bytes, &p);
+	assert_int_equal(p.o.sample_bytes, 8192);
+	expect_error(odd, "'1000'");
+	expect_error(huge, "'2G'");
+	expect_error(unit, "'4KB'");
+	expect_error(empty, "--folded");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_profile_options),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_output_forms),
 		cmocka_unit_test(test_format_json),

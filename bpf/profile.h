@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Types shared by profile.bpf.c and its loader (user/profile/). */
+#ifndef PROFILE_H
+#define PROFILE_H
+
+/* Bytes of the user stack copied from the stack pointer up. */
+#define PROF_STACK_BYTES 8192
+/* Return addresses of the frame-pointer walk. */
+#define PROF_MAX_IPS 64
+/* x86_64 user registers DWARF numbers 0..16 (rip is 16). */
+#define PROF_NR_REGS 17
+
+/* prof_event.kind */
+#define PROF_FAULT 1	/* weight bytes of RSS growth; stack of the faulting task */
+#define PROF_THREAD 2	/* weight bytes of kernel objects of new threads */
+#define PROF_PROCESS 3	/* weight bytes of kernel objects of new processes */
+#define PROF_UNMAP 4	/* [addr, end) of mm left RSS (munmap, madvise...) */
+#define PROF_MOVE 5	/* mremap: [addr, end) of mm now at addr2 */
+#define PROF_BRK 6	/* the brk of mm is now addr */
+#define PROF_GONE 7	/* process pid exited or exec'ed: its mm is gone */
+#define PROF_TASK_END 8	/* thread or process tid (sampled by a kernel event) ended */
+
+/* prof_note.pad: the first sample of a process (read its maps now) */
+#define PROF_FIRST 1
+
+/* Small events: everything but the two sample kinds. */
+struct prof_note {
+	__u32 kind;
+	__u32 pid;
+	__u32 tid;
+	__u32 pad;
+	__u64 ts;		/* bpf_ktime_get_ns */
+	__u64 mm;
+	__u64 addr;
+	__u64 end;
+	__u64 addr2;		/* PROF_MOVE: the range's new place */
+	__u64 end2;
+};
+
+/*
+ * One sample: the bytes it stands for, the user registers and a copy of
+ * the top of the user stack (DWARF unwinding in userspace) and the
+ * frame-pointer walk where frame pointers exist.
+ */
+struct prof_sample {
+	struct prof_note h;	/* addr: faulting address or 0; tid: new task */
+	__u64 weight;		/* bytes */
+	__u32 nr_ips;
+	__u32 stack_len;	/* bytes valid in stack[] */
+	__u32 ppid;		/* the process's parent */
+	__u32 pad2;
+	__u64 regs[PROF_NR_REGS];
+	__u64 ips[PROF_MAX_IPS];
+	char comm[16];		/* the process's (its leader's) */
+	__u8 stack[PROF_STACK_BYTES];
+};
+
+/* Per-mm sampling state, in the BPF object only. */
+struct prof_mm {
+	__s64 cur[4];		/* last counters seen (pages) */
+	__s64 left;		/* bytes of growth until the next sample */
+	__s64 kleft;		/* bytes of kernel objects until the next sample */
+};
+
+/* What could not be recorded, in .bss. */
+struct prof_stats {
+	__u64 samples;
+	__u64 lost_samples;	/* ring buffer full */
+	__u64 lost_notes;
+	__u64 lost_mms;		/* state map full */
+	__u64 lost_tasks;	/* task map full */
+	__u64 no_addr;		/* samples without a faulting address */
+};
+
+#endif /* PROFILE_H */

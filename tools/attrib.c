@@ -1,0 +1,170 @@
+/*
+ * attrib: the ground truth of memory attribution (tests/integration/
+ * test_profile.sh). Built -O2 -g without frame pointers, like most code on
+ * a distribution, so callers are found only through DWARF CFI.
+ *
+ *   attrib phases   a child touches 64 MiB and exits; then first_phase()
+ *                   touches 200 MiB and frees it, keeper() touches 300 MiB
+ *                   and keeps it (the peak), 250 MiB of it is freed and
+ *                   after_peak() touches 100 MiB. Every byte goes through
+ *                   touch() and libc's memset.
+ *   attrib threads N  spawn_threads() creates N threads that all live at
+ *                   once, then ends them.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#define MIB (1024UL * 1024UL)
+/* above glibc's largest mmap threshold: every block is its own mapping */
+#define BLOCK (50 * MIB)
+#define CHILD_MIB 64
+#define THREADS_MAX 10000
+
+static const char usage_text[] = "usage: attrib phases | attrib threads N\n";
+
+#define PROG "attrib"
+#include "numarg.h"
+
+static void __attribute__((noreturn)) die(const char *what)
+{
+	fprintf(stderr, "attrib: cannot %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* The shared helper: every byte is touched here, through memset. */
+static __attribute__((noinline)) char *touch(size_t len)
+{
+	char *p = malloc(len);
+
+	if (!p)
+		die("allocate memory");
+	memset(p, 0x5a, len);
+	return p;
+}
+
+static __attribute__((noinline)) void first_phase(void)
+{
+	char *b[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		b[i] = touch(BLOCK);
+	for (i = 0; i < 4; i++)
+		free(b[i]);
+}
+
+static char *kept[6];
+
+static __attribute__((noinline)) void keeper(void)
+{
+	int i;
+
+	for (i = 0; i < 6; i++)
+		kept[i] = touch(BLOCK);
+}
+
+static __attribute__((noinline)) void after_peak(void)
+{
+	char *b[2];
+	int i;
+
+	for (i = 0; i < 2; i++)
+		b[i] = touch(BLOCK);
+	for (i = 0; i < 2; i++)
+		free(b[i]);
+}
+
+static __attribute__((noinline)) void child_alloc(void)
+{
+	char *p = touch(CHILD_MIB * MIB);
+
+	/* keep the compiler from dropping the touch */
+	if (p[CHILD_MIB * MIB - 1] != 0x5a)
+		exit(2);
+	_exit(0);
+}
+
+static void run_child(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (!pid)
+		child_alloc();
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		die("run the child");
+}
+
+static int phases(void)
+{
+	int i;
+
+	run_child();
+	first_phase();
+	keeper();
+	for (i = 1; i < 6; i++)
+		free(kept[i]);
+	after_peak();
+	free(kept[0]);
+	return 0;
+}
+
+static pthread_barrier_t all_up;
+
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	pthread_barrier_wait(&all_up);
+	return NULL;
+}
+
+static __attribute__((noinline)) void spawn_threads(long n, pthread_t *t)
+{
+	pthread_attr_t attr;
+	long i;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < n; i++) {
+		errno = pthread_create(&t[i], &attr, thread_main, NULL);
+		if (errno)
+			die("create a thread");
+	}
+	pthread_attr_destroy(&attr);
+}
+
+static int threads(long n)
+{
+	pthread_t *t = calloc(n, sizeof(*t));
+	long i;
+
+	if (!t)
+		die("allocate memory");
+	pthread_barrier_init(&all_up, NULL, n + 1);
+	spawn_threads(n, t);
+	pthread_barrier_wait(&all_up);
+	for (i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "phases"))
+		return phases();
+	if (argc == 3 && !strcmp(argv[1], "threads"))
+		return threads(parse_num(argv[2], "number of threads", 1,
+					 THREADS_MAX));
+	fputs(usage_text, stderr);
+	return 2;
+}

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <elfutils/libdwfl.h>
+#include <dwarf.h>
+#include "common/text.h"
+#include "profile/unwind.h"
+
+#define MAX_FRAMES 128
+#define NAME_LEN 256
+
+/* One distinct set of mappings (forked children share their parent's). */
+struct maps {
+	char *text;		/* the file-backed lines of /proc/PID/maps */
+	Dwfl *dwfl;		/* NULL until first used */
+	bool broken;		/* libdw could not use it */
+};
+
+struct proc {
+	uint32_t pid;		/* 0: empty slot */
+	int maps;		/* index in u->maps, -1: none */
+	char *perf_map;		/* /tmp/perf-PID.map's text, once read */
+	bool perf_map_read;
+};
+
+struct unwinder {
+	struct maps *maps;
+	size_t nmaps, capmaps;
+	struct proc *procs;	/* open addressing on pid */
+	size_t nprocs, capprocs;
+	const struct prof_sample *cur;	/* the sample being unwound */
+};
+
+static char *debuginfo_path;
+static const Dwfl_Callbacks dwfl_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.debuginfo_path = &debuginfo_path,
+};
+
+struct unwinder *unwind_new(void)
+{
+	return calloc(1, sizeof(struct unwinder));
+}
+
+void unwind_free(struct unwinder *u)
+{
+	size_t i;
+
+	if (!u)
+		return;
+	for (i = 0; i < u->nmaps; i++) {
+		free(u->maps[i].text);
+		if (u->maps[i].dwfl)
+			dwfl_end(u->maps[i].dwfl);
+	}
+	for (i = 0; i < u->capprocs; i++)
+		free(u->procs[i].perf_map);
+	free(u->maps);
+	free(u->procs);
+	free(u);
+}
+
+static struct proc *proc_slot(struct unwinder *u, uint32_t pid)
+{
+	size_t j;
+
+	if (!u->capprocs)
+		return NULL;
+	for (j = (pid * 2654435761U) & (u->capprocs - 1); u->procs[j].pid;
+	     j = (j + 1) & (u->capprocs - 1))
+		if (u->procs[j].pid == pid)
+			return &u->procs[j];
+	return &u->procs[j];
+}
+
+static struct proc *proc_get(struct unwinder *u, uint32_t pid, bool create)
+{
+	struct proc *p;
+	size_t i, old = u->capprocs;
+	struct proc *v = u->procs;
+
+	p = proc_slot(u, pid);
+	if (p && p->pid == pid)
+		return p;
+	if (!create || !pid)
+		return NULL;
+	if ((u->nprocs + 1) * 2 > u->capprocs) {
+		u->capprocs = old ? old * 2 : 256;
+		u->procs = calloc(u->capprocs, sizeof(*u->procs));
+		if (!u->procs) {
+			u->procs = v;
+			u->capprocs = old;
+			return NULL;
+		}
+		for (i = 0; i < old; i++)
+			if (v[i].pid)
+				*proc_slot(u, v[i].pid) = v[i];
+		free(v);
+		p = proc_slot(u, pid);
+	}
+	p->pid = pid;
+	p->maps = -1;
+	u->nprocs++;
+	return p;
+}
+
+/* The file-backed lines of a maps text: what libdw needs to find modules. */
+static char *maps_files(const char *text)
+{
+	size_t n = strlen(text);
+	char *out = malloc(n + 1), *o = out;
+	const char *line, *nl;
+
+	if (!out)
+		return NULL;
+	for (line = text; *line; line = nl) {
+		const char *path;
+
+		nl = strchr(line, '\n');
+		nl = nl ? nl + 1 : line + strlen(line);
+		path = memchr(line, '/', nl - line);
+		/* the path is the 6th field; '/' cannot appear before it */
+		if (!path || (nl - path >= 10 &&
+			      !memcmp(nl - 10, " (deleted)", 10)))
+			continue;
+		memcpy(o, line, nl - line);
+		o += nl - line;
+	}
+	*o = '\0';
+	return out;
+}
+
+static int maps_intern(struct unwinder *u, char *files)
+{
+	size_t i;
+
+	for (i = 0; i < u->nmaps; i++)
+		if (!strcmp(u->maps[i].text, files)) {
+			free(files);
+			return i;
+		}
+	if (u->nmaps == u->capmaps) {
+		size_t cap = u->capmaps ? u->capmaps * 2 : 16;
+		struct maps *v = realloc(u->maps, cap * sizeof(*v));
+
+		if (!v) {
+			free(files);
+			return -1;
+		}
+		u->maps = v;
+		u->capmaps = cap;
+	}
+	memset(&u->maps[u->nmaps], 0, sizeof(*u->maps));
+	u->maps[u->nmaps].text = files;
+	return u->nmaps++;
+}
+
+void unwind_capture(struct unwinder *u, uint32_t pid, uint32_t ppid)
+{
+	struct proc *p = proc_get(u, pid, true), *parent;
+	char path[64], *text, *files;
+
+	if (!p)
+		return;
+	snprintf(path, sizeof(path), "/proc/%u/maps", pid);
+	text = text_read(path);
+	if (text && *text) {
+		files = maps_files(text);
+		if (files)
+			p->maps = maps_intern(u, files);
+	} else if (p->maps < 0) {
+		/* gone already: a forked child runs its parent's code */
+		parent = proc_get(u, ppid, false);
+		if (parent)
+			p->maps = parent->maps;
+	}
+	free(text);
+}
+
+static pid_t next_thread(Dwfl *dwfl, void *arg, void **thread_argp)
+{
+	(void)dwfl;
+	if (*thread_argp)
+		return 0;
+	*thread_argp = arg;
+	return 1;
+}
+
+/* Only the stack copy is memory: CFA rules read nothing else. */
+static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
+			void *arg)
+{
+	struct unwinder *u = arg;
+	const struct prof_sample *s = u->cur;
+	uint64_t sp = s->regs[7];
+
+	(void)dwfl;
+	if (addr < sp || addr - sp + sizeof(*result) > s->stack_len)
+		return false;
+	memcpy(result, s->stack + (addr - sp), sizeof(*result));
+	return true;
+}
+
+static bool set_initial_registers(Dwfl_Thread *thread, void *arg)
+{
+	struct unwinder *u = arg;
+	Dwarf_Word regs[PROF_NR_REGS];
+	int i;
+
+	for (i = 0; i < PROF_NR_REGS; i++)
+		regs[i] = u->cur->regs[i];
+	return dwfl_thread_state_registers(thread, 0, PROF_NR_REGS, regs);
+}
+
+static const Dwfl_Thread_Callbacks thread_callbacks = {
+	.next_thread = next_thread,
+	.memory_read = memory_read,
+	.set_initial_registers = set_initial_registers,
+};
+
+static Dwfl *maps_dwfl(struct unwinder *u, struct maps *m)
+{
+	FILE *f;
+
+	if (m->dwfl || m->broken)
+		return m->dwfl;
+	m->dwfl = dwfl_begin(&dwfl_callbacks);
+	f = fmemopen(m->text, strlen(m->text), "r");
+	if (!m->dwfl || !f) {
+		if (f)
+			fclose(f);
+		m->broken = true;
+		return NULL;
+	}
+	dwfl_report_begin(m->dwfl);
+	if (dwfl_linux_proc_maps_report(m->dwfl, f) ||
+	    dwfl_report_end(m->dwfl, NULL, NULL) ||
+	    !dwfl_attach_state(m->dwfl, NULL, 1, &thread_callbacks, u)) {
+		dwfl_end(m->dwfl);
+		m->dwfl = NULL;
+		m->broken = true;
+	}
+	fclose(f);
+	return m->dwfl;
+}
+
+struct walk {
+	uint64_t pc[MAX_FRAMES];
+	int n;
+};
+
+static int on_frame(Dwfl_Frame *state, void *arg)
+{
+	struct walk *w = arg;
+	Dwarf_Addr pc;
+	bool activation;
+
+	if (!dwfl_frame_pc(state, &pc, &activation) || !pc)
+		return DWARF_CB_ABORT;
+	/* a return address points after the call: look up the call */
+	w->pc[w->n++] = activation ? pc : pc - 1;
+	return w->n < MAX_FRAMES ? DWARF_CB_OK : DWARF_CB_ABORT;
+}
+
+static void unwind_dwarf(struct unwinder *u, Dwfl *dwfl,
+			 const struct prof_sample *s, struct walk *w)
+{
+	w->n = 0;
+	if (!dwfl || !s->regs[16])
+		return;
+	u->cur = s;
+	dwfl_getthread_frames(dwfl, 1, on_frame, w);
+	u->cur = NULL;
+}
+
+/*
+ * No CFI where the sample stopped: glibc's clone3 ends its FDE before the
+ * syscall, the point where every new thread is sampled. Such code has not
+ * moved the stack pointer since its call: return to [sp] and go on.
+ */
+static void unwind_from_return(struct unwinder *u, Dwfl *dwfl,
+			       const struct prof_sample *s, struct walk *w)
+{
+	static struct prof_sample up;
+	static struct walk rest;
+	uint64_t ret;
+	int i;
+
+	if (s->stack_len < 2 * sizeof(ret))
+		return;
+	memcpy(&ret, s->stack, sizeof(ret));
+	up.h = s->h;
+	memcpy(up.regs, s->regs, sizeof(up.regs));
+	up.regs[7] = s->regs[7] + sizeof(ret);
+	up.regs[16] = ret;
+	up.stack_len = s->stack_len - sizeof(ret);
+	memcpy(up.stack, s->stack + sizeof(ret), up.stack_len);
+	unwind_dwarf(u, dwfl, &up, &rest);
+	/* the return address is no activation: look up its call */
+	if (rest.n)
+		rest.pc[0]--;
+	for (i = 0; i < rest.n && w->n < MAX_FRAMES; i++)
+		w->pc[w->n++] = rest.pc[i];
+}
+
+static void unwind_fp(const struct prof_sample *s, struct walk *w)
+{
+	uint32_t i, n = s->nr_ips < PROF_MAX_IPS ? s->nr_ips : PROF_MAX_IPS;
+
+	w->n = 0;
+	for (i = 0; i < n && s->ips[i]; i++)
+		w->pc[w->n++] = i ? s->ips[i] - 1 : s->ips[i];
+}
+
+/* How many frames of w fall in a known module. */
+static int known_frames(Dwfl *dwfl, const struct walk *w)
+{
+	int i, k = 0;
+
+	for (i = 0; dwfl && i < w->n; i++)
+		k += dwfl_addrmodule(dwfl, w->pc[i]) != NULL;
+	return k;
+}
+
+void unwind_clean_name(char *name)
+{
+	for (; *name; name++) {
+		if (*name == ';')
+			*name = ':';
+		else if ((unsigned char)*name < 0x20 || *name == 0x7f)
+			*name = '?';
+	}
+}
+
+int unwind_perf_map_lookup(const char *text, uint64_t addr, char *name,
+			   size_t len)
+{
+	const char *line, *nl;
+
+	for (line = text; line && *line; line = nl ? nl + 1 : NULL) {
+		unsigned long long start, size;
+		char *end;
+		size_t n;
+
+		nl = strchr(line, '\n');
+		/* "START SIZE name", both hexadecimal, without 0x */
+		errno = 0;
+		start = strtoull(line, &end, 16);
+		if (errno || end == line || *end != ' ')
+			continue;
+		line = end + 1;
+		size = strtoull(line, &end, 16);
+		if (errno || end == line || *end != ' ')
+			continue;
+		if (addr < start || addr - start >= size)
+			continue;
+		line = end + 1;
+		n = nl ? (size_t)(nl - line) : strlen(line);
+		if (n >= len)
+			n = len - 1;
+		memcpy(name, line, n);
+		name[n] = '\0';
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static void name_pc(struct unwinder *u, Dwfl *dwfl, uint32_t pid, uint64_t pc,
+		    char *name)
+{
+	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
+	const char *sym, *file, *base;
+	GElf_Off off;
+	GElf_Sym esym;
+	Dwarf_Addr start;
+	struct proc *p;
+
+	if (mod) {
+		sym = dwfl_module_addrinfo(mod, pc, &off, &esym, NULL, NULL,
+					   NULL);
+		if (sym && *sym) {
+			/* without the symbol version: memcpy@@GLIBC_2.14 */
+			snprintf(name, NAME_LEN, "%.*s",
+				 (int)strcspn(sym, "@"), sym);
+		} else {
+			file = dwfl_module_info(mod, NULL, &start, NULL, NULL,
+						NULL, NULL, NULL);
+			base = file ? strrchr(file, '/') : NULL;
+			snprintf(name, NAME_LEN, "%s+0x%" PRIx64,
+				 base ? base + 1 : file ? file : "?",
+				 (uint64_t)(pc - start));
+		}
+		goto clean;
+	}
+	p = proc_get(u, pid, false);
+	if (p && !p->perf_map_read) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/tmp/perf-%u.map", pid);
+		p->perf_map = text_read(path);
+		p->perf_map_read = true;
+	}
+	if (!p || !p->perf_map ||
+	    unwind_perf_map_lookup(p->perf_map, pc, name, NAME_LEN))
+		snprintf(name, NAME_LEN, "[unknown] 0x%" PRIx64, pc);
+clean:
+	unwind_clean_name(name);
+}
+
+uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
+		       const char *leaf, struct stacks *st)
+{
+	static struct walk dw, fw;
+	static char names[MAX_FRAMES + 2][NAME_LEN];
+	const char *ptrs[MAX_FRAMES + 2];
+	struct proc *p = proc_get(u, s->h.pid, false);
+	Dwfl *dwfl = NULL;
+	struct walk *w;
+	uint32_t n = 0;
+	int i;
+
+	if (!p || p->maps < 0)
+		unwind_capture(u, s->h.pid, s->ppid);
+	p = proc_get(u, s->h.pid, false);
+	if (p && p->maps >= 0)
+		dwfl = maps_dwfl(u, &u->maps[p->maps]);
+	unwind_dwarf(u, dwfl, s, &dw);
+	if (dw.n == 1)
+		unwind_from_return(u, dwfl, s, &dw);
+	unwind_fp(s, &fw);
+	/* frame pointers win only where they reach further */
+	w = known_frames(dwfl, &fw) > known_frames(dwfl, &dw) ? &fw : &dw;
+
+	snprintf(names[n], NAME_LEN, "%.*s", (int)sizeof(s->comm), s->comm);
+	unwind_clean_name(names[n]);
+	if (!names[n][0])
+		strcpy(names[n], "?");
+	ptrs[n] = names[n];
+	n++;
+	for (i = w->n - 1; i >= 0; i--, n++) {
+		name_pc(u, dwfl, s->h.pid, w->pc[i], names[n]);
+		ptrs[n] = names[n];
+	}
+	if (!w->n) {
+		strcpy(names[n], "[no user stack]");
+		ptrs[n] = names[n];
+		n++;
+	}
+	if (leaf)
+		ptrs[n++] = leaf;
+	return stacks_intern_names(st, ptrs, n);
+}
