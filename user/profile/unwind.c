@@ -430,6 +430,16 @@ uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 	p = proc_get(u, s->h.pid, false);
 	if (p && p->maps >= 0)
 		dwfl = maps_dwfl(u, &u->maps[p->maps]);
+	/*
+	 * The maps were read at the process's first sample, often before the
+	 * dynamic loader had mapped its libraries: a pc outside every module
+	 * means they are out of date, so read them again while it lives.
+	 */
+	if (p && dwfl && s->regs[16] && !dwfl_addrmodule(dwfl, s->regs[16])) {
+		unwind_capture(u, s->h.pid, s->ppid);
+		if (p->maps >= 0)
+			dwfl = maps_dwfl(u, &u->maps[p->maps]);
+	}
 	unwind_dwarf(u, dwfl, s, &dw);
 	if (dw.n == 1)
 		unwind_from_return(u, dwfl, s, &dw);
