@@ -40,14 +40,15 @@ is_sleep30() {
 	[[ $(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) == 'sleep 30 ' ]]
 }
 
-# launch NAME [TASKMEM OPTIONS] -- CMD ARGS...: trace_bg, but with SIGINT and
-# SIGQUIT at their default action: bash makes a background command ignore
-# them, and the workload would inherit that. No -o is added.
+# launch NAME [TASKMEM OPTIONS] -- CMD ARGS...: trace_bg, but with SIGINT,
+# SIGQUIT and SIGHUP at their default action: bash makes a background
+# command ignore the first two, a caller run under nohup ignores SIGHUP, and
+# an ignored signal never reaches taskmem's signalfd. No -o is added.
 launch() {
 	local name=$1
 
 	shift
-	env --default-signal=INT,QUIT "$TASKMEM" trace --format json "$@" \
+	env --default-signal=INT,QUIT,HUP "$TASKMEM" trace --format json "$@" \
 		>"$tmp/$name.out" 2>"$tmp/$name.err" &
 	bg_pid=$!
 	background+=("$bg_pid")
