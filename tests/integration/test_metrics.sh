@@ -117,6 +117,10 @@ case_prometheus() {
 			"ready on 127.0.0.1:$prom_port"
 		return
 	fi
+	# Prometheus hands new targets to its scrapers up to 5 s after it is
+	# ready: wait for its first attempt (up is 0 until taskmem listens) so
+	# that the workload's hold is scraped
+	wait_query 'count(up{job="taskmem"})' 1 $PROM_WAIT
 	prog=$(weird_memshape)
 	trace_bg $n -q --listen "127.0.0.1:$port" --linger 30 \
 		--metrics-label run=ci -- "$prog" anon 96 "$HOLD_MS"

@@ -162,8 +162,11 @@ case_groups() {
 	run groups-table report "$tmp/groups.json"
 	equals "groups: process rows in the table" \
 		"$(grep -cE '^ +[0-9]+ +[0-9]+ ' "$tmp/groups-table.out")" 15
+	# seq's footprint ties with a sleep's: it may be among the 15 or not
+	local shown
+	shown=$(grep -cE '^ +[0-9]+ +[0-9]+ sleep ' "$tmp/groups-table.out")
 	contains "groups: the rest in one row" "$(cat "$tmp/groups-table.out")" \
-		"sleep ×17 "
+		"sleep ×$((31 - shown)) "
 	contains "groups: the note" "$(cat "$tmp/groups-table.out")" \
 		"18 of 33 processes grouped by command"
 	expect_range "groups: widest table line (the default fits 100 columns)" int \
