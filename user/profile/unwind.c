@@ -318,6 +318,57 @@ static void unwind_fp(const struct prof_sample *s, struct walk *w)
 		w->pc[w->n++] = i ? s->ips[i] - 1 : s->ips[i];
 }
 
+/*
+ * Lowest address a return address can have: page 0 is never mapped, and
+ * what a broken chain reads there (argc, a flag) is no code.
+ */
+#define MIN_CODE_ADDR 4096
+
+/*
+ * Whether pc can be code: in no module it may be JIT code (a perf map
+ * names it), in a module it must lie in an executable segment.
+ */
+static bool in_code(Dwfl *dwfl, uint64_t pc)
+{
+	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
+	GElf_Addr bias;
+	GElf_Phdr ph;
+	size_t i, n;
+	Elf *elf;
+
+	if (pc < MIN_CODE_ADDR)
+		return false;
+	if (!mod)
+		return true;
+	elf = dwfl_module_getelf(mod, &bias);
+	if (!elf || elf_getphdrnum(elf, &n))
+		return true;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (pc - bias >= ph.p_vaddr && pc - bias < ph.p_vaddr + ph.p_memsz)
+			return ph.p_flags & PF_X;
+	}
+	return false;
+}
+
+/*
+ * A chain that reaches data has left the stack's real frames: a frame
+ * pointer that held something else (Go's rt0_go and systemstack keep no
+ * frame), a slot past the frames. What it reads from there on is noise,
+ * which named data symbols as callers; stop at the last frame in code.
+ */
+static void cut_at_data(Dwfl *dwfl, struct walk *w)
+{
+	int i;
+
+	for (i = 1; i < w->n; i++)
+		if (!in_code(dwfl, w->pc[i])) {
+			w->n = i;
+			return;
+		}
+}
+
 /* How many frames of w fall in a known module. */
 static int known_frames(Dwfl *dwfl, const struct walk *w)
 {
@@ -444,6 +495,8 @@ uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 	if (dw.n == 1)
 		unwind_from_return(u, dwfl, s, &dw);
 	unwind_fp(s, &fw);
+	cut_at_data(dwfl, &dw);
+	cut_at_data(dwfl, &fw);
 	/* frame pointers win only where they reach further */
 	w = known_frames(dwfl, &fw) > known_frames(dwfl, &dw) ? &fw : &dw;
 
