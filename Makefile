@@ -168,7 +168,7 @@ check: unit integration lint sanitize fuzz
 # Timing goals live here, not in tests: ratios against untraced runs
 # measured in the same run (tools/bench/overhead.sh says what it changes).
 bench: all
-	$(Q)tools/install-deps.sh bpftrace time python3
+	$(Q)tools/install-deps.sh bpftrace time python3 linux-perf
 	$(Q)bash tools/bench/overhead.sh
 	$(Q)bash tools/bench/profile.sh
 

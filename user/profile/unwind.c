@@ -14,11 +14,24 @@
 #define MAX_FRAMES 128
 #define NAME_LEN 256
 
+/* A frame's name, once found in a module's symbols. */
+struct pc_name {
+	uint64_t pc;		/* 0: empty slot */
+	char *name;
+};
+
 /* One distinct set of mappings (forked children share their parent's). */
 struct maps {
 	char *text;		/* the file-backed lines of /proc/PID/maps */
 	Dwfl *dwfl;		/* NULL until first used */
 	bool broken;		/* libdw could not use it */
+	/*
+	 * Names by pc, open addressing: libdw looks a symbol up by scanning
+	 * the module's table, and the same few pcs come back sample after
+	 * sample (most of the cost of profiling a page-fault storm).
+	 */
+	struct pc_name *names;
+	size_t nnames, capnames;
 };
 
 struct proc {
@@ -50,7 +63,7 @@ struct unwinder *unwind_new(void)
 
 void unwind_free(struct unwinder *u)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!u)
 		return;
@@ -58,6 +71,9 @@ void unwind_free(struct unwinder *u)
 		free(u->maps[i].text);
 		if (u->maps[i].dwfl)
 			dwfl_end(u->maps[i].dwfl);
+		for (j = 0; j < u->maps[i].capnames; j++)
+			free(u->maps[i].names[j].name);
+		free(u->maps[i].names);
 	}
 	for (i = 0; i < u->capprocs; i++)
 		free(u->procs[i].perf_map);
@@ -422,16 +438,72 @@ int unwind_perf_map_lookup(const char *text, uint64_t addr, char *name,
 	return -ENOENT;
 }
 
-static void name_pc(struct unwinder *u, Dwfl *dwfl, uint32_t pid, uint64_t pc,
-		    char *name)
+static struct pc_name *pc_name_slot(struct pc_name *v, size_t cap,
+				    uint64_t pc)
 {
-	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
-	const char *sym, *file, *base;
+	size_t j;
+
+	for (j = (pc * 0x9E3779B97F4A7C15ULL) >> 32 & (cap - 1);
+	     v[j].pc && v[j].pc != pc; j = (j + 1) & (cap - 1))
+		;
+	return &v[j];
+}
+
+static const char *pc_name_get(const struct maps *m, uint64_t pc)
+{
+	struct pc_name *e;
+
+	if (!m->capnames)
+		return NULL;
+	e = pc_name_slot(m->names, m->capnames, pc);
+	return e->pc ? e->name : NULL;
+}
+
+/* Remember name for pc; without memory, only the cache is lost. */
+static void pc_name_put(struct maps *m, uint64_t pc, const char *name)
+{
+	struct pc_name *v = m->names, *e;
+	size_t i, cap = m->capnames;
+	char *copy;
+
+	if ((m->nnames + 1) * 2 > cap) {
+		cap = cap ? cap * 2 : 256;
+		v = calloc(cap, sizeof(*v));
+		if (!v)
+			return;
+		for (i = 0; i < m->capnames; i++)
+			if (m->names[i].pc)
+				*pc_name_slot(v, cap, m->names[i].pc) =
+					m->names[i];
+		free(m->names);
+		m->names = v;
+		m->capnames = cap;
+	}
+	copy = strdup(name);
+	if (!copy)
+		return;
+	e = pc_name_slot(m->names, m->capnames, pc);
+	e->pc = pc;
+	e->name = copy;
+	m->nnames++;
+}
+
+/* m: the mappings dwfl was made from (their cache of names), or NULL. */
+static void name_pc(struct unwinder *u, struct maps *m, Dwfl *dwfl,
+		    uint32_t pid, uint64_t pc, char *name)
+{
+	const char *sym, *file, *base, *known = m ? pc_name_get(m, pc) : NULL;
+	Dwfl_Module *mod;
 	GElf_Off off;
 	GElf_Sym esym;
 	Dwarf_Addr start;
 	struct proc *p;
 
+	if (known) {
+		snprintf(name, NAME_LEN, "%s", known);
+		return;
+	}
+	mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
 	if (mod) {
 		sym = dwfl_module_addrinfo(mod, pc, &off, &esym, NULL, NULL,
 					   NULL);
@@ -447,7 +519,11 @@ static void name_pc(struct unwinder *u, Dwfl *dwfl, uint32_t pid, uint64_t pc,
 				 base ? base + 1 : file ? file : "?",
 				 (uint64_t)(pc - start));
 		}
-		goto clean;
+		unwind_clean_name(name);
+		/* a module's names hold for every process of these maps */
+		if (m)
+			pc_name_put(m, pc, name);
+		return;
 	}
 	p = proc_get(u, pid, false);
 	if (p && !p->perf_map_read) {
@@ -460,7 +536,6 @@ static void name_pc(struct unwinder *u, Dwfl *dwfl, uint32_t pid, uint64_t pc,
 	if (!p || !p->perf_map ||
 	    unwind_perf_map_lookup(p->perf_map, pc, name, NAME_LEN))
 		snprintf(name, NAME_LEN, "[unknown] 0x%" PRIx64, pc);
-clean:
 	unwind_clean_name(name);
 }
 
@@ -471,6 +546,7 @@ uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 	static char names[MAX_FRAMES + 2][NAME_LEN];
 	const char *ptrs[MAX_FRAMES + 2];
 	struct proc *p = proc_get(u, s->h.pid, false);
+	struct maps *m = NULL;
 	Dwfl *dwfl = NULL;
 	struct walk *w;
 	uint32_t n = 0;
@@ -491,6 +567,8 @@ uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 		if (p->maps >= 0)
 			dwfl = maps_dwfl(u, &u->maps[p->maps]);
 	}
+	if (p && dwfl)
+		m = &u->maps[p->maps];
 	unwind_dwarf(u, dwfl, s, &dw);
 	if (dw.n == 1)
 		unwind_from_return(u, dwfl, s, &dw);
@@ -507,7 +585,7 @@ uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 	ptrs[n] = names[n];
 	n++;
 	for (i = w->n - 1; i >= 0; i--, n++) {
-		name_pc(u, dwfl, s->h.pid, w->pc[i], names[n]);
+		name_pc(u, m, dwfl, s->h.pid, w->pc[i], names[n]);
 		ptrs[n] = names[n];
 	}
 	if (!w->n) {

@@ -159,6 +159,8 @@ static void test_unwind_stops_at_data(void **state)
 	assert_int_equal(st.v[id].n, 4);
 	for (i = 0; i < 4; i++)
 		assert_string_equal(st.names.s[st.v[id].frames[i]], want[i]);
+	/* the second time, the names come from the cache: the same stack */
+	assert_int_equal(unwind_sample(u, &s, "[kernel] leaf", &st), id);
 	stacks_free(&st);
 	unwind_free(u);
 }
