@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <elfutils/libdwfl.h>
 #include <dwarf.h>
 #include "common/text.h"
@@ -13,6 +14,8 @@
 
 #define MAX_FRAMES 128
 #define NAME_LEN 256
+/* Maps re-read for callers in no module: at most this often a process. */
+#define RECAPTURE_NS 100000000ULL
 
 /* A frame's name, once found in a module's symbols. */
 struct pc_name {
@@ -39,6 +42,7 @@ struct proc {
 	int maps;		/* index in u->maps, -1: none */
 	char *perf_map;		/* /tmp/perf-PID.map's text, once read */
 	bool perf_map_read;
+	uint64_t recaptured_ns;	/* CLOCK_MONOTONIC of the last re-read */
 };
 
 struct unwinder {
@@ -539,10 +543,39 @@ static void name_pc(struct unwinder *u, struct maps *m, Dwfl *dwfl,
 	unwind_clean_name(name);
 }
 
+/* The callers of s: DWARF CFI, or the frame-pointer walk if it goes further. */
+static struct walk *unwind_walk(struct unwinder *u, Dwfl *dwfl,
+				const struct prof_sample *s)
+{
+	static struct walk dw, fw;
+
+	unwind_dwarf(u, dwfl, s, &dw);
+	if (dw.n == 1)
+		unwind_from_return(u, dwfl, s, &dw);
+	unwind_fp(s, &fw);
+	cut_at_data(dwfl, &dw);
+	cut_at_data(dwfl, &fw);
+	/* frame pointers win only where they reach further */
+	return known_frames(dwfl, &fw) > known_frames(dwfl, &dw) ? &fw : &dw;
+}
+
+/* Whether p's maps may be read again now (see unwind_sample). */
+static bool recapture_due(struct proc *p)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	if (p->recaptured_ns && now - p->recaptured_ns < RECAPTURE_NS)
+		return false;
+	p->recaptured_ns = now;
+	return true;
+}
+
 uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 		       const char *leaf, struct stacks *st)
 {
-	static struct walk dw, fw;
 	static char names[MAX_FRAMES + 2][NAME_LEN];
 	const char *ptrs[MAX_FRAMES + 2];
 	struct proc *p = proc_get(u, s->h.pid, false);
@@ -567,16 +600,20 @@ uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 		if (p->maps >= 0)
 			dwfl = maps_dwfl(u, &u->maps[p->maps]);
 	}
-	if (p && dwfl)
-		m = &u->maps[p->maps];
-	unwind_dwarf(u, dwfl, s, &dw);
-	if (dw.n == 1)
-		unwind_from_return(u, dwfl, s, &dw);
-	unwind_fp(s, &fw);
-	cut_at_data(dwfl, &dw);
-	cut_at_data(dwfl, &fw);
-	/* frame pointers win only where they reach further */
-	w = known_frames(dwfl, &fw) > known_frames(dwfl, &dw) ? &fw : &dw;
+	w = unwind_walk(u, dwfl, s);
+	/*
+	 * A caller in no module: a library loaded after the maps were read
+	 * (Python imports _asyncio with dlopen), whose CFI and names are then
+	 * unknown. Read them again, at most every RECAPTURE_NS: JIT code is
+	 * in no module for good.
+	 */
+	if (p && dwfl && known_frames(dwfl, w) < w->n &&
+	    recapture_due(p)) {
+		unwind_capture(u, s->h.pid, s->ppid);
+		dwfl = maps_dwfl(u, &u->maps[p->maps]);
+		w = unwind_walk(u, dwfl, s);
+	}
+	m = p && dwfl ? &u->maps[p->maps] : NULL;
 
 	snprintf(names[n], NAME_LEN, "%.*s", (int)sizeof(s->comm), s->comm);
 	unwind_clean_name(names[n]);
