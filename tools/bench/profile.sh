@@ -101,6 +101,14 @@ row() {
 		row "perf record -e page-faults -g" "$TMP/perf"
 	fi
 	echo
+	echo "Wall times in run order (s), for a shared machine's noise:"
+	echo
+	for f in bare plain profile perf; do
+		if [[ -s $TMP/$f ]]; then
+			awk -v n="$f" '{ printf "%s%.3f", (NR > 1 ? " " : "- " n ": "), $1 / 1e6 } END { print "" }' "$TMP/$f"
+		fi
+	done
+	echo
 	echo "| taskmem min | taskmem --profile min | ratio of minimums | median of ratios | budget | result |"
 	echo "|---|---|---|---|---|---|"
 	awk -v a="$pmin" -v b="$qmin" -v r="$ratio" -v m="$mratio" -v bu="$BUDGET" -v v="$verdict" \
