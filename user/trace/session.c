@@ -244,7 +244,9 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	bpf_map__set_max_entries(skel->maps.exits, ringbuf_bytes(o->max_procs));
 	bpf_program__set_autoload(skel->progs.on_mmap_unlock,
 				  features.mmap_lock_tp);
-	/* the seeding iterator runs on demand (attach.c) */
+	/* the seeding iterator runs on demand (attach.c), for -p only: its
+	 * verification took a fifth of the start-up */
+	bpf_program__set_autoload(skel->progs.seed_targets, o->npids > 0);
 	bpf_program__set_autoattach(skel->progs.seed_targets, false);
 
 	t0 = tracer_now_ns();
