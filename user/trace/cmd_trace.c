@@ -196,10 +196,15 @@ static void targets_cgroup(struct trace_run *run, const struct trace_opts *o)
 	struct unique_result *u = &run->t.report.unique;
 	char why[PATH_MAX + 256];
 	struct memcg other = MEMCG_INIT;
-	int *pids, n, i;
+	int *pids, n, i, err;
 	bool alone;
 
-	if (memcg_of_pid(&run->cg, "", o->pids[0], why, sizeof(why))) {
+	err = memcg_of_pid(&run->cg, "", o->pids[0], why, sizeof(why));
+
+	if (err == -EBUSY)
+		snprintf(why, sizeof(why), "the targets share their memory "
+			 "cgroup with taskmem itself");
+	if (err) {
 		unique_none(u, "%s", why);
 		goto say;
 	}
