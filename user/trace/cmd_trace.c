@@ -2,6 +2,7 @@
 /* `taskmem trace`: run a command (or attach), follow its tree, report. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <linux/types.h>
 #include "taskmem.h"
 #include "taskmem.skel.h"
+#include "common/asuser.h"
 #include "common/creds.h"
 #include "common/errors.h"
 #include "common/version.h"
@@ -150,6 +152,18 @@ static int follow_cgroup(struct trace_run *run, struct trace_opts *o)
 	if (err) {
 		tm_err("%s", why);
 		return TM_EXIT_USAGE;
+	}
+	/* a path the user named: its statistics read with their rights */
+	if (asuser_get()) {
+		snprintf(why, sizeof(why), "%s/memory.stat", run->cg.path);
+		run->cg.stat_fd = asuser_open(why, O_RDONLY | O_CLOEXEC, 0);
+		if (run->cg.stat_fd < 0) {
+			tm_err("cannot follow cgroup %s: %s may not read its "
+			       "memory.stat: %s", o->cgroup, asuser_get()->name,
+			       strerror(-run->cg.stat_fd));
+			run->cg.stat_fd = -1;
+			return TM_EXIT_USAGE;
+		}
 	}
 	pids = malloc(FOLLOW_MAX * sizeof(*pids));
 	if (!pids)

@@ -362,6 +362,8 @@ static void test_round_trip_unique(void **state)
 	assert_memory_equal(&fx->s.r.unique, u, sizeof(*u));
 	/* without figures */
 	reader_free(&fx->s);
+	free(fx->json);
+	free(fx->again);
 	unique_none(u, "--no-cgroup was given");
 	round_trip(fx);
 	assert_memory_equal(&fx->s.r.unique, u, sizeof(*u));
