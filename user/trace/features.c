@@ -78,7 +78,7 @@ static int raw_btf_load(struct raw_btf *b)
 	int fd = open(VMLINUX_BTF, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	size_t got = 0;
-	ssize_t n;
+	ssize_t n = 0;
 	int err = 0;
 
 	b->data = NULL;
