@@ -204,6 +204,7 @@ static __always_inline __u32 proc_add_thread(struct proc_info *p, int n)
 static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
 				     __u64 clone_flags)
 {
+	struct mm_struct *mm = task_fields(task)->mm;
 	struct proc_info fresh = {};
 	struct mm_state *m;
 	struct proc_info *p;
@@ -223,10 +224,10 @@ static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
 	tree_add_procs(1);
 	tree_add_threads(1);
 
-	mm_key = (__u64)task->mm;
+	mm_key = (__u64)mm;
 	p->mm = mm_key;
 	if (!(clone_flags & CLONE_VM)) {
-		mm_track(p, task->mm);
+		mm_track(p, mm);
 		return;
 	}
 	/* shares its creator's mm: counted once, in the owner's row */
@@ -297,6 +298,7 @@ static __always_inline bool in_target_tree(struct task_struct *task)
 static __always_inline void proc_seed(struct task_struct *task)
 {
 	struct proc_info fresh = {};
+	struct mm_struct *mm;
 	struct proc_info *p;
 	__s64 threads;
 
@@ -315,8 +317,9 @@ static __always_inline void proc_seed(struct task_struct *task)
 		return;
 	tree_add_procs(1);
 	tree_add_threads(threads);
-	p->mm = (__u64)task->mm;
-	mm_track(p, task->mm);
+	mm = task_fields(task)->mm;
+	p->mm = (__u64)mm;
+	mm_track(p, mm);
 }
 
 SEC("iter/task")
@@ -355,6 +358,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
 	__u32 tgid = view_tgid(task);
+	struct mm_struct *mm;
 	struct proc_info *p;
 
 	p = bpf_map_lookup_elem(&procs, &tgid);
@@ -364,8 +368,9 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
 	proc_set_comm(p, task);
 	mm_release(p);
 	p->shared_mm_with = 0;
-	p->mm = (__u64)task->mm;
-	mm_track(p, task->mm);
+	mm = task_fields(task)->mm;
+	p->mm = (__u64)mm;
+	mm_track(p, mm);
 	return 0;
 }
 

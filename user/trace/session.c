@@ -281,6 +281,7 @@ static int on_exit_record(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct proc_info))
 		return 0;
+	t->exit_records++;
 	if (model_add_proc(&t->report, data))
 		t->report.lost_events++;
 	return 0;
@@ -353,11 +354,36 @@ static int wait_for_programs(void)
 	return err;
 }
 
+/*
+ * Has every process tracked so far handed in its exit record (or counted
+ * it lost)? Then a program still running after the detach can only be at
+ * the tail of one (deleting an exited process's entry, which
+ * collect_proc skips, or taking a thread's share out of current sums):
+ * no peak, total or lost counter can change any more. Only new processes
+ * raise procs_total, and their creator is a tracked thread that has not
+ * exited. The memory attribution's programs are not covered.
+ */
+static bool tree_settled(const struct tracer *t)
+{
+	const struct tree_state *ts = &t->skel->bss->tree;
+	uint64_t lost = __atomic_load_n(&ts->lost_events, __ATOMIC_ACQUIRE);
+	int64_t total = __atomic_load_n(&ts->procs_total, __ATOMIC_ACQUIRE);
+
+	return !t->prof && total >= 0 &&
+	       t->exit_records + lost >= (uint64_t)total;
+}
+
 int tracer_stop(struct tracer *t)
 {
 	int err;
 
 	taskmem_bpf__detach(t->skel);
+	err = ring_buffer__consume(t->rb);
+	if (err < 0)
+		return err;
+	/* the RCU grace period took 6 to 30 ms, a third of a short run */
+	if (tree_settled(t))
+		return 0;
 	err = wait_for_programs();
 	if (err) {
 		tm_err("cannot wait for the BPF programs to stop: %s",
@@ -436,6 +462,9 @@ static int collect_proc(void *ctx, const void *value)
 	struct proc_info pi = *(const struct proc_info *)value;
 	uint64_t minflt, majflt;
 
+	/* being deleted: its exit record is on its way, or taken already */
+	if (pi.flags & TM_PROC_EXITED)
+		return 0;
 	/* the kernel's sums cover threads that have not exited */
 	if (c->faults && !procfs_faults(pi.pid, &minflt, &majflt)) {
 		pi.min_flt = minflt;
