@@ -390,9 +390,11 @@ static void print_interim(struct tracer *t)
 {
 	struct tm_report r;
 
-	if (!live_model(t, &r))
+	if (!live_model(t, &r)) {
+		r.unique = t->report.unique;
 		report_interim(stderr, &r,
 			       (double)(tracer_now_ns() - t->t0_ns) / 1e9);
+	}
 	model_free(&r);
 }
 
@@ -520,6 +522,10 @@ static void status_line(struct tracer *t, bool clear)
 		return;
 	}
 	s.footprint = s.rss + kmem;
+	if (t->report.unique.valid) {
+		s.unique = t->report.unique.cur_unique;
+		s.peak_unique = t->report.unique.peak_unique;
+	}
 	/* asked each time: the terminal may have been resized */
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) || !ws.ws_col)
 		ws.ws_col = 80;
