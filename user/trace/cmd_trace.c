@@ -203,7 +203,8 @@ static bool from_targets(const struct trace_opts *o, pid_t pid)
 /*
  * -p: the targets' memory cgroup speaks for them when they (and their
  * descendants) are alone in it; otherwise its figures would count
- * other processes, and the tree's shared pages stay counted per process.
+ * other processes, and the tree's shared pages stay counted per process:
+ * the report's one line says so (not stderr, where -i tables go).
  */
 static void targets_cgroup(struct trace_run *run, const struct trace_opts *o)
 {
@@ -214,13 +215,12 @@ static void targets_cgroup(struct trace_run *run, const struct trace_opts *o)
 	bool alone;
 
 	err = memcg_of_pid(&run->cg, "", o->pids[0], why, sizeof(why));
-
 	if (err == -EBUSY)
 		snprintf(why, sizeof(why), "the targets share their memory "
 			 "cgroup with taskmem itself");
 	if (err) {
 		unique_none(u, "%s", why);
-		goto say;
+		return;
 	}
 	alone = true;
 	for (i = 1; i < o->npids && alone; i++) {
@@ -239,9 +239,6 @@ static void targets_cgroup(struct trace_run *run, const struct trace_opts *o)
 		 "%s with other processes", run->cg.path);
 	memcg_destroy(&run->cg);
 	unique_none(u, "%s", why);
-say:
-	tm_err("%s: shared pages are counted once per process (no unique "
-	       "or charged memory)", u->source + strlen("none: "));
 }
 
 static void comm_of(const char *path, char *comm)
@@ -393,9 +390,11 @@ static void print_interim(struct tracer *t)
 {
 	struct tm_report r;
 
-	if (!live_model(t, &r))
+	if (!live_model(t, &r)) {
+		r.unique = t->report.unique;
 		report_interim(stderr, &r,
 			       (double)(tracer_now_ns() - t->t0_ns) / 1e9);
+	}
 	model_free(&r);
 }
 
@@ -523,6 +522,10 @@ static void status_line(struct tracer *t, bool clear)
 		return;
 	}
 	s.footprint = s.rss + kmem;
+	if (t->report.unique.valid) {
+		s.unique = t->report.unique.cur_unique;
+		s.peak_unique = t->report.unique.peak_unique;
+	}
 	/* asked each time: the terminal may have been resized */
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) || !ws.ws_col)
 		ws.ws_col = 80;

@@ -451,6 +451,35 @@ static void test_create_v2_enables_memory(void **state)
 	memcg_destroy(&c);
 }
 
+
+/* A killed run's empty cgroup goes; a busy name gets a suffix. */
+static void test_create_sweeps_stale(void **state)
+{
+	struct tree *t = *state;
+	struct memcg c = MEMCG_INIT;
+	char path[PATH_MAX], want[PATH_MAX], why[512];
+	const char *dir = "sys/fs/cgroup/memory/job/a";
+
+	v1_tree(t->root);
+	snprintf(path, sizeof(path), "%s/%s/taskmem.4194304", t->root, dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%s/taskmem.x", t->root, dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	/* ours, and not empty: stays, so the new one takes another name */
+	snprintf(path, sizeof(path), "%s/taskmem.%d/cgroup.procs", dir,
+		 (int)getpid());
+	put(t->root, path, "1\n");
+	assert_int_equal(memcg_create(&c, t->root, why, sizeof(why)), 0);
+	snprintf(path, sizeof(path), "%s/%s/taskmem.4194304", t->root, dir);
+	assert_false(is_dir(path));
+	snprintf(path, sizeof(path), "%s/%s/taskmem.x", t->root, dir);
+	assert_true(is_dir(path));
+	snprintf(want, sizeof(want), "%s/%s/taskmem.%d.1", t->root, dir,
+		 (int)getpid());
+	assert_string_equal(c.path, want);
+	memcg_destroy(&c);
+}
+
 static void test_create_none(void **state)
 {
 	struct tree *t = *state;
@@ -567,6 +596,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_v2_fixture,
 						tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_create_v2_enables_memory,
+						tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_create_sweeps_stale,
 						tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_create_none, tree_setup,
 						tree_teardown),
