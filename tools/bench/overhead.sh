@@ -365,40 +365,41 @@ load_stats() {
 		"$(sed -n 's/.* load_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
 }
 
-# run_forced_cpus: for each forced CPU count, 3 loads of taskmem (and of
-# BASELINE, interleaved); keeps "cpus verified_insns min_load_ms" in
-# $TMP/forced (and $TMP/forced.base); then the same in a PID namespace
-# with the real CPU count, as "pidns ..."
-run_forced_cpus() {
-	local n r insns ms best binsns bms bbest ns=(unshare -pf --mount-proc)
+# forced_load BIN N: "verified_insns load_ms" of BIN loaded with
+# TASKMEM_NR_CPUS=N, or inside a PID namespace for N=pidns
+forced_load() {
+	if [[ $2 == pidns ]]; then
+		load_stats "$1" unshare -pf --mount-proc
+	else
+		load_stats "$1" TASKMEM_NR_CPUS="$2"
+	fi
+}
 
-	for n in "${FORCED_CPUS[@]}" pidns; do
-		best='' bbest=''
-		for ((r = 0; r < 3; r++)); do
-			if [[ $n == pidns ]]; then
-				read -r insns ms < <(load_stats "$TASKMEM" "${ns[@]}") ||
-					fail "load taskmem in a PID namespace (unshare -pf --mount-proc)"
-			else
-				read -r insns ms < <(load_stats "$TASKMEM" TASKMEM_NR_CPUS="$n") ||
-					fail "load taskmem with TASKMEM_NR_CPUS=$n"
-			fi
-			if [[ -z $best ]] || awk -v a="$ms" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-				best=$ms
-			fi
-			[[ -n $BASELINE ]] || continue
-			if [[ $n == pidns ]]; then
-				read -r binsns bms < <(load_stats "$BASELINE" "${ns[@]}") ||
-					fail "load $BASELINE in a PID namespace"
-			else
-				read -r binsns bms < <(load_stats "$BASELINE" TASKMEM_NR_CPUS="$n") ||
-					fail "load $BASELINE with TASKMEM_NR_CPUS=$n"
-			fi
-			if [[ -z $bbest ]] || awk -v a="$bms" -v b="$bbest" 'BEGIN { exit !(a < b) }'; then
-				bbest=$bms
-			fi
+# run_forced_cpus: 5 rounds, each loading taskmem (and BASELINE) once per
+# forced CPU count and once in a PID namespace with the real count, so a
+# noisy moment of the shared machine slows every count alike; keeps
+# "cpus verified_insns min_load_ms" in $TMP/forced (and $TMP/forced.base),
+# the namespace's row as "pidns ..."
+run_forced_cpus() {
+	local n r bin sfx insns ms
+	local -A best=()
+
+	for ((r = 0; r < 5; r++)); do
+		for n in "${FORCED_CPUS[@]}" pidns; do
+			for bin in "$TASKMEM" ${BASELINE:+"$BASELINE"}; do
+				sfx=; [[ $bin == "$TASKMEM" ]] || sfx=.base
+				read -r insns ms < <(forced_load "$bin" "$n") ||
+					fail "load $bin with TASKMEM_NR_CPUS=$n (or in a PID namespace)"
+				if [[ -z ${best[$n$sfx]:-} ]] ||
+				   awk -v a="$ms" -v b="${best[$n$sfx]#* }" 'BEGIN { exit !(a < b) }'; then
+					best[$n$sfx]="$insns $ms"
+				fi
+			done
 		done
-		echo "$n $insns $best" >>"$TMP/forced"
-		[[ -z $BASELINE ]] || echo "$n $binsns $bbest" >>"$TMP/forced.base"
+	done
+	for n in "${FORCED_CPUS[@]}" pidns; do
+		echo "$n ${best[$n]}" >>"$TMP/forced"
+		[[ -z $BASELINE ]] || echo "$n ${best[$n.base]}" >>"$TMP/forced.base"
 	done
 }
 
@@ -541,7 +542,7 @@ report() {
 	fi
 	table <<<"$rows"
 	echo
-	echo "## Program size and load time against the CPU count (TASKMEM_NR_CPUS, best of 3 loads)"
+	echo "## Program size and load time against the CPU count (TASKMEM_NR_CPUS, best of 5 interleaved loads)"
 	echo
 	rows="forced nr_cpus|verified instructions|load time"
 	[[ -z $BASELINE ]] || rows+="|baseline: verified instructions|baseline: load time"
