@@ -962,16 +962,17 @@ static void json_timeline(FILE *f, const struct tm_report *r)
 	fputs("    \"columns\": [\"time_s\", \"processes\", \"threads\", "
 	      "\"rss_bytes\", \"anon_bytes\", \"file_bytes\", \"shmem_bytes\", "
 	      "\"max_rss_bytes\", \"footprint_bytes\", \"max_footprint_bytes\", "
-	      "\"kernel_bytes\"],\n    \"points\": [", f);
+	      "\"kernel_bytes\", \"unique_bytes\"],\n    \"points\": [", f);
 	for (i = 0; i < tl->n; i++) {
 		const struct tl_sample *s = &tl->s[i];
 
 		fprintf(f, "%s\n      [%.6f, %" PRIu64 ", %" PRIu64 ", %" PRIu64
 			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
-			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 "]",
+			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
+			   "]",
 			i ? "," : "", s->t, s->processes, s->threads, s->rss,
 			s->anon, s->file, s->shmem, s->max_rss, s->footprint,
-			s->max_footprint, s->kmem);
+			s->max_footprint, s->kmem, s->unique);
 	}
 	fputs("]},\n", f);
 }

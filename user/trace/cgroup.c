@@ -476,12 +476,15 @@ int memcg_of_pid(struct memcg *c, const char *sysroot, pid_t pid,
 {
 	char mnt[PATH_MAX], own[PATH_MAX], rel[PATH_MAX], dir[PATH_MAX];
 	char path[PATH_MAX], text[4096];
+	ssize_t n;
 	int v;
 
 	snprintf(path, sizeof(path), "%s/proc/%d/cgroup", sysroot, (int)pid);
-	if (read_small(path, text, sizeof(text)) < 0) {
-		snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
-		return -errno;
+	n = read_small(path, text, sizeof(text));
+	if (n < 0) {
+		snprintf(why, len, "cannot read %s: %s", path,
+			 strerror((int)-n));
+		return (int)n;
 	}
 	for (v = 2; v >= 1; v--) {
 		if (locate(sysroot, v, mnt, sizeof(mnt), own, sizeof(own)) ||

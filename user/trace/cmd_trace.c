@@ -534,6 +534,11 @@ static void take_sample(struct trace_run *run)
 
 	tracer_sample(&run->t, t_s, &s,
 		      run->rec.per_process ? recorder_proc : NULL, &run->rec);
+	/* the timeline's unique memory is read for the sample itself */
+	if (run->usrc && run->usrc->poll)
+		run->usrc->poll(run->ust, &run->t.report.unique, false);
+	if (run->t.report.unique.valid)
+		s.unique = run->t.report.unique.cur_unique;
 	recorder_tree(&run->rec, &s);
 	if (recorder_size_warning(&run->rec, t_s, warning, sizeof(warning))) {
 		if (isatty(STDERR_FILENO))
