@@ -58,6 +58,19 @@ static __always_inline void calibrate_cpu_offsets(void)
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 /*
+ * task as an untrusted typed pointer, to read its pointer fields
+ * (task->mm): loaded from a trusted task, each one makes the verifier
+ * look up "<type>__safe_trusted" and three more names among the kernel's
+ * 126k BTF types, one by one (btf_nested_type_is_trusted()), at every
+ * visit of the load: most of the load time of on_newtask and on_exec.
+ * The reads through it stay plain loads, guarded by the exception table.
+ */
+static __always_inline struct task_struct *task_fields(struct task_struct *task)
+{
+	return bpf_rdonly_cast(task, bpf_core_type_id_kernel(struct task_struct));
+}
+
+/*
  * A CPU's s32 delta, read through an untrusted typed pointer: a plain
  * load guarded by the exception table, far cheaper than a probe_read
  * helper call. refcount_struct is just a named struct holding an int.
@@ -122,13 +135,12 @@ static __noinline __s64 other_cpus_deltas(__u64 deltas, __u32 skip)
  * userspace then says so in the report.
  */
 static __always_inline __s64 counter_read(struct mm_state *m, int member,
-					  struct percpu_counter *pc)
+					  __s64 count, __u64 deltas)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u64 deltas = (__u64)pc->counters;
 	__u64 mig = task->se.nr_migrations;
-	__s64 val = pc->count, others;
+	__s64 val = count, others;
 	int i = member;
 
 	if (cpu >= cpus_ready || cpu >= TM_MAX_CPUS)
@@ -148,6 +160,15 @@ static __always_inline __s64 counter_read(struct mm_state *m, int member,
 	return val > 0 ? val : 0;
 }
 
+/*
+ * One counter of mm's rss_stat, its shared count and its per-CPU deltas'
+ * address. Read as mm->rss_stat[i].field, one CO-RE relocation against
+ * mm_struct, not through a struct percpu_counter pointer: each type
+ * relocated costs libbpf a scan of the kernel's 126k BTF types at load.
+ */
+#define RSS_COUNTER(mm, i) \
+	(mm)->rss_stat[i].count, (__u64)(mm)->rss_stat[i].counters
+
 static __always_inline void mm_sync_counter(struct mm_state *m,
 					    struct mm_struct *mm, int member)
 {
@@ -155,19 +176,19 @@ static __always_inline void mm_sync_counter(struct mm_state *m,
 	switch (member) {
 	case TM_FILEPAGES:
 		mm_set(m, member, counter_read(m, TM_FILEPAGES,
-					       &mm->rss_stat[TM_FILEPAGES]));
+					       RSS_COUNTER(mm, TM_FILEPAGES)));
 		break;
 	case TM_ANONPAGES:
 		mm_set(m, member, counter_read(m, TM_ANONPAGES,
-					       &mm->rss_stat[TM_ANONPAGES]));
+					       RSS_COUNTER(mm, TM_ANONPAGES)));
 		break;
 	case TM_SWAPENTS:
 		mm_set(m, member, counter_read(m, TM_SWAPENTS,
-					       &mm->rss_stat[TM_SWAPENTS]));
+					       RSS_COUNTER(mm, TM_SWAPENTS)));
 		break;
 	case TM_SHMEMPAGES:
 		mm_set(m, member, counter_read(m, TM_SHMEMPAGES,
-					       &mm->rss_stat[TM_SHMEMPAGES]));
+					       RSS_COUNTER(mm, TM_SHMEMPAGES)));
 		break;
 	}
 }
@@ -208,7 +229,7 @@ static __always_inline void note_kstack(struct task_struct *task)
 
 	if (!bpf_core_field_exists(task->stack_vm_area))
 		return;
-	area = task->stack_vm_area;
+	area = task_fields(task)->stack_vm_area;
 	if (area && area->nr_pages)
 		kstack_bytes = (__u64)area->nr_pages << page_shift;
 }

@@ -31,7 +31,7 @@ for file in user/*.c user/*/*.[ch]; do
 	fi
 	while IFS=: read -r line inc; do
 		case "$inc" in
-		taskmem.h | profile.h) continue ;;	# the types shared with BPF
+		taskmem.h | profile.h | unique.h) continue ;;	# the types shared with BPF
 		profile.skel.h)
 			[ "$from" = profile ] && continue
 			echo "$file:$line: only profile/ loads the sampler: includes $inc"

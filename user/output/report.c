@@ -378,6 +378,58 @@ static void table_cgroup(FILE *f, const struct tm_report *r)
 	fprintf(f, "; taskmem's footprint: %s (%+.1f%%)\n", fp, diff);
 }
 
+/*
+ * The three views of the tree's memory: RSS summed over its processes,
+ * unique (each page once, from its memory cgroup) and charged.
+ */
+static void table_unique(FILE *f, const struct tm_report *r)
+{
+	const struct unique_result *u = &r->unique;
+	const __u64 *it = u->at_peak.item;
+	char sum[32], uniq[32], shared[32], charged[32], wm[32];
+	char anon[32], shmem[32], mapped[32], kern[32], safe[UNIQUE_SOURCE_LEN];
+
+	if (!u->source[0])
+		return;
+	utf8_printable(u->source, NULL, safe, sizeof(safe));
+	if (!u->valid) {
+		fprintf(f, "\nmemory cgroup: %s; shared pages are counted once "
+			   "per process\n", safe);
+		return;
+	}
+	report_human_bytes(r->tree.peak_rss, sum, sizeof(sum));
+	report_human_bytes(u->peak_unique, uniq, sizeof(uniq));
+	report_human_bytes(u->shared_at_peak, shared, sizeof(shared));
+	report_human_bytes(u->peak_charged, charged, sizeof(charged));
+	report_human_bytes(it[UNIQUE_ANON], anon, sizeof(anon));
+	report_human_bytes(it[UNIQUE_SHMEM], shmem, sizeof(shmem));
+	report_human_bytes(unique_file_mapped_only(&u->at_peak), mapped,
+			   sizeof(mapped));
+	report_human_bytes(u->peak_unique - unique_rss(&u->at_peak), kern,
+			   sizeof(kern));
+	fprintf(f, "\nmemory cgroup (%s", safe);
+	if (u->sample_ms)
+		fprintf(f, ", every %" PRIu64 " ms and at each new RSS peak",
+			u->sample_ms);
+	/* what RSS has beyond unique memory: pages shared in the tree, and
+	 * file pages cached (and charged) before the run */
+	fprintf(f, "):\n  %s of RSS summed over %" PRIu64 " process%s, %s "
+		   "unique: %s counted more than once or cached before\n",
+		sum, r->tree.peak_processes,
+		r->tree.peak_processes == 1 ? "" : "es", uniq, shared);
+	fprintf(f, "  unique at its peak: anon %s, shmem %s, mapped files %s, "
+		   "kernel %s\n", anon, shmem, mapped, kern);
+	if (u->charged_watermark) {
+		report_human_bytes(u->charged_watermark, wm, sizeof(wm));
+		fprintf(f, "  charged: %s at most while traced (sampled; the "
+			   "cgroup's own watermark since it was made: %s)\n",
+			charged, wm);
+	} else {
+		fprintf(f, "  charged: %s at its peak (the kernel's watermark, "
+			   "page cache included)\n", charged);
+	}
+}
+
 static void print_safe(FILE *f, const char *text)
 {
 	char safe[1024];
@@ -635,6 +687,7 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 	} else {
 		table_vmhwm(f, r);
 	}
+	table_unique(f, r);
 	if (r->cgroup.version)
 		table_cgroup(f, r);
 	table_warnings(f, r);
@@ -684,16 +737,25 @@ void report_csv(FILE *f, const struct tm_report *r)
 void report_status_line(char *buf, size_t len, int width,
 			const struct status_figures *s)
 {
-	char rss[32], prss[32], fp[32], pfp[32], line[256];
+	char rss[32], prss[32], fp[32], pfp[32], un[32], pun[32], line[384];
 	int form, max = width > 1 ? width - 1 : 1;
 
 	report_human_bytes(s->rss, rss, sizeof(rss));
 	report_human_bytes(s->peak_rss, prss, sizeof(prss));
 	report_human_bytes(s->footprint, fp, sizeof(fp));
 	report_human_bytes(s->peak_footprint, pfp, sizeof(pfp));
+	report_human_bytes(s->unique, un, sizeof(un));
+	report_human_bytes(s->peak_unique, pun, sizeof(pun));
 	/* from the fullest form to the tersest; the first that fits wins */
-	for (form = 0; form < 4; form++) {
+	for (form = s->peak_unique ? -1 : 0; form < 4; form++) {
 		switch (form) {
+		case -1:
+			snprintf(line, sizeof(line), "[%.1f s] %" PRIu64
+				 " processes, %" PRIu64 " threads; RSS %s "
+				 "(peak %s), footprint %s (peak %s), unique %s "
+				 "(peak %s)", s->elapsed_s, s->processes,
+				 s->threads, rss, prss, fp, pfp, un, pun);
+			break;
 		case 0:
 			snprintf(line, sizeof(line), "[%.1f s] %" PRIu64
 				 " processes, %" PRIu64 " threads; RSS %s "
@@ -746,8 +808,14 @@ void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 	report_human_bytes(t->cur_footprint, fp, sizeof(fp));
 	report_human_bytes(t->peak_footprint, pfp, sizeof(pfp));
 	fprintf(f, "[%9.1f s] %" PRIu64 " processes, %" PRIu64 " threads; RSS "
-		   "%s (peak %s), footprint %s (peak %s)\n",
+		   "%s (peak %s), footprint %s (peak %s)",
 		elapsed_s, t->cur_processes, t->cur_threads, rss, prss, fp, pfp);
+	if (r->unique.valid) {
+		report_human_bytes(r->unique.cur_unique, fp, sizeof(fp));
+		report_human_bytes(r->unique.peak_unique, pfp, sizeof(pfp));
+		fprintf(f, ", unique %s (peak %s)", fp, pfp);
+	}
+	fputc('\n', f);
 	fprintf(f, "%8s %-16s %10s %10s %10s %10s %8s\n", "PID", "COMM", "RSS",
 		"PEAK_RSS", "FOOTPRINT", "PEAK_FP", "THREADS");
 	/* the largest now: a table of 20k rows every interval helps no one */
@@ -894,16 +962,17 @@ static void json_timeline(FILE *f, const struct tm_report *r)
 	fputs("    \"columns\": [\"time_s\", \"processes\", \"threads\", "
 	      "\"rss_bytes\", \"anon_bytes\", \"file_bytes\", \"shmem_bytes\", "
 	      "\"max_rss_bytes\", \"footprint_bytes\", \"max_footprint_bytes\", "
-	      "\"kernel_bytes\"],\n    \"points\": [", f);
+	      "\"kernel_bytes\", \"unique_bytes\"],\n    \"points\": [", f);
 	for (i = 0; i < tl->n; i++) {
 		const struct tl_sample *s = &tl->s[i];
 
 		fprintf(f, "%s\n      [%.6f, %" PRIu64 ", %" PRIu64 ", %" PRIu64
 			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
-			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 "]",
+			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
+			   "]",
 			i ? "," : "", s->t, s->processes, s->threads, s->rss,
 			s->anon, s->file, s->shmem, s->max_rss, s->footprint,
-			s->max_footprint, s->kmem);
+			s->max_footprint, s->kmem, s->unique);
 	}
 	fputs("]},\n", f);
 }
@@ -951,6 +1020,18 @@ void report_json(FILE *f, const struct tm_report *r)
 	}
 	fprintf(f, "  \"tree\": {");
 	json_fields(f, json_tree_fields, json_tree_nfields, t, false);
+	fputs(",\n    ", f);
+	json_fields(f, json_unique_fields, json_unique_nfields, &r->unique,
+		    false);
+	fputs(",\n    \"unique_at_peak\": ", f);
+	if (r->unique.valid) {
+		fputc('{', f);
+		json_fields(f, json_unique_item_fields, json_unique_item_nfields,
+			    &r->unique.at_peak, false);
+		fputc('}', f);
+	} else {
+		fputs("null", f);
+	}
 	fprintf(f, "},\n");
 	if (r->timeline)
 		json_timeline(f, r);

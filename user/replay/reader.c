@@ -276,7 +276,7 @@ static void read_procs(struct ctx *c, struct json_object *doc,
 
 /* The point columns, in the order report_json() writes them. */
 enum { P_T, P_PROCS, P_THREADS, P_RSS, P_ANON, P_FILE, P_SHMEM, P_MAX_RSS,
-       P_FP, P_MAX_FP, P_KMEM, P_NR };
+       P_FP, P_MAX_FP, P_KMEM, P_UNIQUE, P_NR };
 
 static void read_timeline(struct ctx *c, struct json_object *doc,
 			  struct saved_report *s)
@@ -306,15 +306,17 @@ static void read_timeline(struct ctx *c, struct json_object *doc,
 	for (i = 0; i < n && !c->failed; i++) {
 		struct json_object *row = json_object_array_get_idx(pts, i);
 		struct tl_sample *p = &s->tl.s[i];
-		double v[P_NR];
+		double v[P_NR] = { 0 };
+		size_t len = json_type_array == json_object_get_type(row) ?
+				     json_object_array_length(row) : 0;
 
-		if (!json_object_is_type(row, json_type_array) ||
-		    json_object_array_length(row) != P_NR) {
+		/* reports before unique memory have one column less */
+		if (len != P_NR && len != P_UNIQUE) {
 			bad(c, "timeline point %zu is not a row of %d numbers",
 			    i, P_NR);
 			return;
 		}
-		for (j = 0; j < P_NR; j++) {
+		for (j = 0; j < len; j++) {
 			if (!finite_number(json_object_array_get_idx(row, j),
 					   &v[j]) || v[j] < 0 ||
 			    v[j] > (j == P_T ? JSON_SECONDS_MAX :
@@ -336,6 +338,7 @@ static void read_timeline(struct ctx *c, struct json_object *doc,
 		p->footprint = v[P_FP];
 		p->max_footprint = v[P_MAX_FP];
 		p->kmem = v[P_KMEM];
+		p->unique = v[P_UNIQUE];
 	}
 	s->tl.n = n;
 	s->r.timeline = &s->tl;
@@ -435,6 +438,29 @@ static void read_cgroup(struct ctx *c, struct json_object *doc,
 	c->where = "";
 }
 
+/* The memory cgroup's figures in "tree": optional (older reports). */
+static void read_unique(struct ctx *c, struct json_object *doc,
+			struct unique_result *u)
+{
+	struct json_object *tree, *at;
+
+	if (!json_object_object_get_ex(doc, "tree", &tree) ||
+	    !json_object_object_get_ex(tree, "memory_source", NULL))
+		return;
+	c->where = " in tree";
+	read_fields(c, tree, json_unique_fields, json_unique_nfields, u);
+	if (!c->failed && !is_null(tree, "unique_at_peak")) {
+		at = field(c, tree, "unique_at_peak", json_type_object,
+			   "an object or null");
+		c->where = " in unique_at_peak";
+		if (at)
+			read_fields(c, at, json_unique_item_fields,
+				    json_unique_item_nfields, &u->at_peak);
+		u->valid = !c->failed;
+	}
+	c->where = "";
+}
+
 /*
  * The whole text as one JSON value, strictly: nothing may follow it.
  * *jerr is json_tokener_success for a document that is not an object.
@@ -512,6 +538,8 @@ int reader_parse(const char *text, struct saved_report *s, char *err,
 	read_cgroup(&c, doc, &s->r);
 	read_object(&c, doc, "tree", json_tree_fields, json_tree_nfields,
 		    &s->r.tree);
+	if (!c.failed)
+		read_unique(&c, doc, &s->r.unique);
 	if (!c.failed)
 		read_procs(&c, doc, &s->r);
 	if (!c.failed)

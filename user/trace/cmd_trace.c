@@ -2,6 +2,8 @@
 /* `taskmem trace`: run a command (or attach), follow its tree, report. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include <linux/types.h>
 #include "taskmem.h"
 #include "taskmem.skel.h"
+#include "common/asuser.h"
 #include "common/creds.h"
 #include "common/errors.h"
 #include "common/version.h"
@@ -28,6 +31,7 @@
 #include "trace/launch.h"
 #include "trace/recorder.h"
 #include "trace/session.h"
+#include "trace/unique_source.h"
 #include "profile/profiler.h"
 
 /* Why tracing stopped, for the report. */
@@ -43,7 +47,6 @@ enum tm_stop {
 struct workload {
 	struct launch child;
 	struct launch_cred cred;
-	struct cgroup_check cg;
 	bool done;		/* reaped */
 	int status;		/* its wait status, once done */
 	struct rusage ru;
@@ -56,6 +59,13 @@ struct trace_run {
 	struct output out;	/* the report (-o, or stderr) */
 	struct recorder rec;	/* the timeline outputs */
 	struct exporter exp;	/* --listen, --metrics-file */
+	struct memcg cg;	/* the tree's memory cgroup, made or followed */
+	pthread_t cg_mover;	/* moves the workload into cg (see below) */
+	bool cg_moving;
+	int cg_moved;		/* its result: 0 or -errno */
+	const struct unique_source *usrc; /* fills report.unique */
+	struct unique_state *ust;
+	int64_t seen_peak_rss;	/* the tree's peak (pages) at the last look */
 	enum tm_stop stop;
 	int stop_signal;	/* -p: what stopped tracing */
 	int got_signal;		/* command: the last one passed on */
@@ -64,7 +74,78 @@ struct trace_run {
 
 #define TRACE_RUN_INIT { .t = TRACER_INIT, \
 	.w.child = { .pid = -1, .gate_fd = -1, .status_fd = -1 }, \
-	.exp = EXPORTER_INIT }
+	.cg = MEMCG_INIT, .exp = EXPORTER_INIT }
+
+/*
+ * The workload's own memory cgroup, made before it execs. Without one the
+ * run goes on with RSS figures only, and says why in one line; only
+ * --cgroup-check, which asked for it, fails.
+ */
+static int workload_cgroup_failed(struct trace_run *run,
+				  const struct trace_opts *o, const char *why,
+				  int err)
+{
+	memcg_destroy(&run->cg);
+	if (o->cgroup_check) {
+		tm_err("%s (--cgroup-check)", why);
+		return err;
+	}
+	tm_err("%s; unique and charged memory are not measured", why);
+	unique_none(&run->t.report.unique, "%s", why);
+	return 0;
+}
+
+static void *move_workload(void *arg)
+{
+	struct trace_run *run = arg;
+
+	run->cg_moved = memcg_enter(&run->cg, run->w.child.pid);
+	return NULL;
+}
+
+/*
+ * Moving a process into a cgroup waits for an RCU grace period (the
+ * threadgroup lock is taken for writing): about 10 ms here, a sixth of
+ * the start-up budget. A thread does it while the BPF programs load, and
+ * workload_cgroup_joined() waits for it before the workload is released.
+ */
+static int workload_cgroup(struct trace_run *run, const struct trace_opts *o)
+{
+	char why[PATH_MAX + 256];
+	int err;
+
+	err = memcg_create(&run->cg, "", why, sizeof(why));
+	if (err)
+		return workload_cgroup_failed(run, o, why, err);
+	run->cg_moving = !pthread_create(&run->cg_mover, NULL, move_workload,
+					 run);
+	if (!run->cg_moving)
+		move_workload(run);
+	return 0;
+}
+
+static void workload_cgroup_wait(struct trace_run *run)
+{
+	if (run->cg_moving)
+		pthread_join(run->cg_mover, NULL);
+	run->cg_moving = false;
+}
+
+/* 0, or the error of a move that --cgroup-check asked for. */
+static int workload_cgroup_joined(struct trace_run *run,
+				  const struct trace_opts *o)
+{
+	char why[PATH_MAX + 256];
+	int err;
+
+	workload_cgroup_wait(run);
+	err = run->cg_moved;
+	if (!run->cg.created || !err)
+		return 0;
+	snprintf(why, sizeof(why), "cannot move the workload into %s: %s",
+		 run->cg.path, strerror(-err));
+	return workload_cgroup_failed(run, o, why, err);
+}
 
 /*
  * Fork the workload's process before loading BPF, while taskmem is small:
@@ -81,16 +162,128 @@ static int fork_root(struct trace_run *run, const struct trace_opts *o)
 		tm_err("cannot start '%s': %s", o->cmd[0], strerror(-err));
 		return err;
 	}
-	if (!o->cgroup_check)
+	if (o->no_cgroup) {
+		unique_none(&run->t.report.unique, "--no-cgroup was given");
 		return 0;
-	err = cgroup_create(&run->w.cg);
-	if (!err)
-		err = cgroup_enter(&run->w.cg, run->w.child.pid);
-	if (err)
-		tm_err("cannot set up a memory cgroup for --cgroup-check: %s%s",
-		       strerror(-err), err == -ENOENT ?
-		       " (no cgroup v1 memory controller or cgroup v2 mounted)" : "");
-	return err;
+	}
+	return workload_cgroup(run, o);
+}
+
+/* How many cgroup processes --cgroup looks at, and the roots it keeps. */
+#define FOLLOW_MAX 65536
+
+static bool in_set(const int *pids, int n, int pid)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * --cgroup PATH: the cgroup's processes become the -p targets; those
+ * whose parent is in the cgroup too are found by the attach as
+ * descendants, so only the others (the roots) are named.
+ */
+static int follow_cgroup(struct trace_run *run, struct trace_opts *o)
+{
+	char why[PATH_MAX + 256];
+	int *pids, n, i, err;
+	pid_t ppid;
+
+	err = memcg_open(&run->cg, "", o->cgroup, why, sizeof(why));
+	if (err) {
+		tm_err("%s", why);
+		return TM_EXIT_USAGE;
+	}
+	/* a path the user named: its statistics read with their rights */
+	if (asuser_get()) {
+		snprintf(why, sizeof(why), "%s/memory.stat", run->cg.path);
+		run->cg.stat_fd = asuser_open(why, O_RDONLY | O_CLOEXEC, 0);
+		if (run->cg.stat_fd < 0) {
+			tm_err("cannot follow cgroup %s: %s may not read its "
+			       "memory.stat: %s", o->cgroup, asuser_get()->name,
+			       strerror(-run->cg.stat_fd));
+			run->cg.stat_fd = -1;
+			return TM_EXIT_USAGE;
+		}
+	}
+	pids = malloc(FOLLOW_MAX * sizeof(*pids));
+	if (!pids)
+		return TM_EXIT_FAIL;
+	n = memcg_pids(&run->cg, pids, FOLLOW_MAX);
+	for (i = 0; i < n && o->npids <= TM_MAX_TARGETS; i++)
+		if (procfs_ppid(pids[i], &ppid) || !in_set(pids, n, ppid)) {
+			if (o->npids < TM_MAX_TARGETS)
+				o->pids[o->npids] = pids[i];
+			o->npids++;
+		}
+	free(pids);
+	if (n <= 0 || o->npids > TM_MAX_TARGETS) {
+		tm_err("cannot follow cgroup %s: %s", o->cgroup,
+		       n == 0 ? "it holds no process" : n < 0 ?
+		       strerror(-n) : "more than 64 of its processes have "
+		       "their parent outside it (attach with -p to some)");
+		return TM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Whether pid is a target or descends from one. */
+static bool from_targets(const struct trace_opts *o, pid_t pid)
+{
+	int depth;
+
+	for (depth = 0; pid > 1 && depth < 4096; depth++) {
+		if (in_set(o->pids, o->npids, pid))
+			return true;
+		if (procfs_ppid(pid, &pid))
+			return false;
+	}
+	return false;
+}
+
+/*
+ * -p: the targets' memory cgroup speaks for them when they (and their
+ * descendants) are alone in it; otherwise its figures would count
+ * other processes, and the tree's shared pages stay counted per process:
+ * the report's one line says so (not stderr, where -i tables go).
+ */
+static void targets_cgroup(struct trace_run *run, const struct trace_opts *o)
+{
+	struct unique_result *u = &run->t.report.unique;
+	char why[PATH_MAX + 256];
+	struct memcg other = MEMCG_INIT;
+	int *pids, n, i, err;
+	bool alone;
+
+	err = memcg_of_pid(&run->cg, "", o->pids[0], why, sizeof(why));
+	if (err == -EBUSY)
+		snprintf(why, sizeof(why), "the targets share their memory "
+			 "cgroup with taskmem itself");
+	if (err) {
+		unique_none(u, "%s", why);
+		return;
+	}
+	alone = true;
+	for (i = 1; i < o->npids && alone; i++) {
+		alone = !memcg_of_pid(&other, "", o->pids[i], why, sizeof(why)) &&
+			!strcmp(other.path, run->cg.path);
+		memcg_destroy(&other);
+	}
+	pids = malloc(FOLLOW_MAX * sizeof(*pids));
+	n = pids ? memcg_pids(&run->cg, pids, FOLLOW_MAX) : -ENOMEM;
+	for (i = 0; i < n && alone; i++)
+		alone = from_targets(o, pids[i]);
+	free(pids);
+	if (alone && n > 0)
+		return;
+	snprintf(why, sizeof(why), "the targets share their memory cgroup "
+		 "%s with other processes", run->cg.path);
+	memcg_destroy(&run->cg);
+	unique_none(u, "%s", why);
 }
 
 static void comm_of(const char *path, char *comm)
@@ -242,9 +435,11 @@ static void print_interim(struct tracer *t)
 {
 	struct tm_report r;
 
-	if (!live_model(t, &r))
+	if (!live_model(t, &r)) {
+		r.unique = t->report.unique;
 		report_interim(stderr, &r,
 			       (double)(tracer_now_ns() - t->t0_ns) / 1e9);
+	}
 	model_free(&r);
 }
 
@@ -262,6 +457,43 @@ static void export_metrics(struct trace_run *run, uint64_t now)
 	if (!live_model(&run->t, &r))
 		exporter_update(&run->exp, &r, &run->t.report, now, false);
 	model_free(&r);
+}
+
+/*
+ * The tree's cgroup, made or followed: its unique memory source starts
+ * before the workload does. Without a cgroup, report.unique says why.
+ */
+static void unique_begin(struct trace_run *run, const struct trace_opts *o)
+{
+	struct unique_result *u = &run->t.report.unique;
+	char why[PATH_MAX + 256];
+
+	if (!run->cg.version)
+		return;
+	run->usrc = unique_source_pick(o);
+	if (run->usrc->start(&run->ust, &run->cg, o, u, why, sizeof(why))) {
+		tm_err("%s; unique and charged memory are not measured", why);
+		unique_none(u, "%s", why);
+		run->usrc = NULL;
+	}
+}
+
+/* The last figures and the kernel's watermark, before the cgroup goes. */
+static void unique_end(struct trace_run *run)
+{
+	struct unique_result *u = &run->t.report.unique;
+	uint64_t wm;
+
+	if (!run->usrc)
+		return;
+	run->usrc->finish(run->ust, u);
+	if (memcg_watermark(&run->cg, &wm))
+		return;
+	/* a cgroup made for the run: its watermark is the run's peak */
+	if (run->cg.created)
+		unique_offer_charged(u, wm);
+	else
+		u->charged_watermark = wm;
 }
 
 /* A periodic job of the event loop. */
@@ -302,6 +534,11 @@ static void take_sample(struct trace_run *run)
 
 	tracer_sample(&run->t, t_s, &s,
 		      run->rec.per_process ? recorder_proc : NULL, &run->rec);
+	/* the timeline's unique memory is read for the sample itself */
+	if (run->usrc && run->usrc->poll)
+		run->usrc->poll(run->ust, &run->t.report.unique, false);
+	if (run->t.report.unique.valid)
+		s.unique = run->t.report.unique.cur_unique;
 	recorder_tree(&run->rec, &s);
 	if (recorder_size_warning(&run->rec, t_s, warning, sizeof(warning))) {
 		if (isatty(STDERR_FILENO))
@@ -335,6 +572,10 @@ static void status_line(struct tracer *t, bool clear)
 		return;
 	}
 	s.footprint = s.rss + kmem;
+	if (t->report.unique.valid) {
+		s.unique = t->report.unique.cur_unique;
+		s.peak_unique = t->report.unique.peak_unique;
+	}
 	/* asked each time: the terminal may have been resized */
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) || !ws.ws_col)
 		ws.ws_col = 80;
@@ -343,9 +584,34 @@ static void status_line(struct tracer *t, bool clear)
 	fflush(stderr);
 }
 
+#define PEAK_WATCH_S 0.01
+
+/*
+ * Unique memory, sampled: at each tick, and at the first look after BPF
+ * raised the tree's RSS peak (a load from the mmapped .bss: no syscall).
+ */
+static void unique_poll(struct trace_run *run, uint64_t now,
+			struct ticker *tick, struct ticker *watch)
+{
+	bool due = ticker_due(tick, now), grew = false;
+	int64_t peak;
+
+	if (!run->usrc || !run->usrc->poll)
+		return;
+	if (ticker_due(watch, now)) {
+		peak = __atomic_load_n(&run->t.skel->bss->tree.peak_rss,
+				       __ATOMIC_RELAXED);
+		grew = peak > run->seen_peak_rss;
+		run->seen_peak_rss = peak;
+	}
+	if (due || grew)
+		run->usrc->poll(run->ust, &run->t.report.unique, !due);
+}
+
 static int run_loop(struct trace_run *run, const struct trace_opts *o)
 {
 	struct ticker interim = {}, sample = {}, status = {};
+	struct ticker memsample = {}, peakwatch = {};
 	struct epoll_event ev[4];
 	uint64_t deadline = 0, now, wake;
 	bool live = !o->quiet && isatty(STDERR_FILENO);
@@ -354,6 +620,11 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		deadline = run->t.t0_ns + (uint64_t)(o->duration_s * 1e9);
 	ticker_start(&interim, run->t.t0_ns, o->interval_s);
 	ticker_start(&sample, run->t.t0_ns, o->sample_ms / 1e3);
+	if (run->usrc) {
+		ticker_start(&memsample, run->t.t0_ns, o->memory_sample_ms / 1e3);
+		/* a new tree peak is looked for (in .bss) every 10 ms */
+		ticker_start(&peakwatch, run->t.t0_ns, PEAK_WATCH_S);
+	}
 	/* at most 4 updates a second */
 	ticker_start(&status, run->t.t0_ns, live ? 0.25 : 0);
 	if (run->rec.on)
@@ -368,6 +639,8 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		ticker_wake(&interim, &wake);
 		ticker_wake(&sample, &wake);
 		ticker_wake(&status, &wake);
+		ticker_wake(&memsample, &wake);
+		ticker_wake(&peakwatch, &wake);
 		exporter_wake(&run->exp, &wake);
 		if (epoll_wait(run->t.epfd, ev, 4,
 			       wake > now ? (wake - now + 999999) / 1000000 : 0) < 0 &&
@@ -380,6 +653,7 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		now = tracer_now_ns();
 		if (ticker_due(&sample, now))
 			take_sample(run);
+		unique_poll(run, now, &memsample, &peakwatch);
 		if (ticker_due(&interim, now)) {
 			if (live)
 				status_line(&run->t, true);
@@ -454,11 +728,14 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 	if (tracer_collect_live(&run->t, r, true))
 		return -ENOMEM;
 	update_vmhwm(r);
-	if (run->w.cg.version && cgroup_read(&run->w.cg, &r->cgroup))
-		tm_err("cannot read the cgroup's peak from %s", run->w.cg.path);
+	unique_end(run);
+	if (o->cgroup_check && run->cg.version &&
+	    memcg_peaks(&run->cg, &r->cgroup))
+		tm_err("cannot read the cgroup's peak from %s", run->cg.path);
 	tracer_kobj_sizes(&run->t, &ksize);
 	model_set_kobj(r, &ksize);
 	model_finish(r, &run->t.skel->bss->tree);
+	unique_finish(&r->unique, r->tree.peak_rss);
 	if (run->rec.on) {
 		uint64_t ns = run->t.skel->bss->tree.peak_footprint_ns;
 
@@ -575,9 +852,13 @@ int cmd_trace(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	model_init(&run.t.report, sysconf(_SC_PAGESIZE), 0);
-	ret = prepare(&run, &o);
+	ret = o.cgroup ? follow_cgroup(&run, &o) : 0;
+	if (!ret)
+		ret = prepare(&run, &o);
 	if (ret)
 		goto cleanup;
+	if (o.npids && !o.cgroup)
+		targets_cgroup(&run, &o);
 
 	ret = TM_EXIT_FAIL;
 	if (tracer_setup_signals(&run.t) || (o.cmd && fork_root(&run, &o)) ||
@@ -587,8 +868,9 @@ int cmd_trace(int argc, char **argv)
 		tm_err("cannot set up event handling: %s", strerror(errno));
 		goto cleanup;
 	}
-	if (start_exporter(&run, &o))
+	if (start_exporter(&run, &o) || workload_cgroup_joined(&run, &o))
 		goto cleanup;
+	unique_begin(&run, &o);
 	ret = o.cmd ? start_root(&run, &o) : attach_seed(&run.t, &o);
 	if (ret) {
 		ret = ret == -ESRCH ? TM_EXIT_USAGE : ret > 0 ? ret : TM_EXIT_FAIL;
@@ -603,10 +885,13 @@ int cmd_trace(int argc, char **argv)
 	if (run.got_signal)
 		ret = 128 + run.got_signal;
 cleanup:
+	workload_cgroup_wait(&run);
 	output_abort(&run.out);
 	recorder_close(&run.rec);
 	exporter_close(&run.exp);
-	cgroup_destroy(&run.w.cg);
+	if (run.usrc && run.usrc->close)
+		run.usrc->close(run.ust);
+	memcg_destroy(&run.cg);
 	launch_close(&run.w.child);
 	tracer_close(&run.t);
 	return ret;
