@@ -25,8 +25,10 @@ const volatile __u64 target_cgid = 0;
 const volatile __s32 target_level = 0;
 const volatile __u32 page_shift = 12;
 
-/* Events of cgroups below the job's whose ancestor could not be read. */
-__u64 lost_ancestry = 0;
+/* The job's css, learned from the first event that matches the id. */
+__u64 job_css = 0;
+/* Events of cgroups more than MAX_BELOW levels below the job's. */
+__u64 lost_too_deep = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -60,28 +62,40 @@ static __always_inline void kernel_items(struct unique_kidx *k)
 						  MEMCG_SOCK);
 }
 
+/* Deepest cgroup below the job's that is followed (a container's). */
+#define MAX_BELOW 16
+
 /*
- * The job's cgroup or one below it. The common case, the job's own cgroup,
- * costs three loads; a cgroup below it reads its ancestor at the job's
- * level with a helper (the verifier does not let a program index the
- * cgroup's flexible array of ancestors directly).
+ * The job's cgroup or one below it. Its css address, once an event of it
+ * has matched the id, answers with one compare; any other cgroup costs
+ * two loads (its level) and one per level it is below the job's: the
+ * css's parent pointers, never a helper call. The address is only
+ * compared, never followed; the cgroup outlives the run (taskmem removes
+ * it after detaching, and an attached cgroup's removal waits for its
+ * memory to be uncharged).
  */
 static __always_inline bool in_job(struct mem_cgroup *memcg)
 {
-	struct cgroup *cg = memcg->css.cgroup, *anc = NULL;
-	int level = cg->level;
+	struct cgroup_subsys_state *css = &memcg->css;
+	int up, i;
 
-	if (level < target_level)
+	if ((__u64)css == job_css)
+		return true;
+	up = css->cgroup->level - target_level;
+	if (up < 0)
 		return false;
-	if (level == target_level)
-		return cg->kn->id == target_cgid;
-	if (target_level < 0 || target_level > 1024 ||
-	    bpf_probe_read_kernel(&anc, sizeof(anc),
-				  &cg->ancestors[target_level]) || !anc) {
-		__sync_fetch_and_add(&lost_ancestry, 1);
+	for (i = 0; i < MAX_BELOW && up > 0; i++, up--)
+		css = css->parent;
+	if (up > 0) {
+		__sync_fetch_and_add(&lost_too_deep, 1);
 		return false;
 	}
-	return BPF_CORE_READ(anc, kn, id) == target_cgid;
+	if ((__u64)css == job_css)
+		return true;
+	if (job_css || !css || css->cgroup->kn->id != target_cgid)
+		return false;
+	job_css = (__u64)css;
+	return true;
 }
 
 static __always_inline void on_stat(struct mem_cgroup *memcg, int kidx,

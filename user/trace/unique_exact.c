@@ -149,7 +149,7 @@ int unique_exact_read(const struct unique_exact *u,
 	unique_exact_now(&v.s, &r->now);
 	r->events = v.s.events;
 	r->clamped = v.s.clamped;
-	r->lost = u->skel->bss->lost_ancestry +
+	r->lost = u->skel->bss->lost_too_deep +
 		  recursion_misses(u->skel->progs.unique_lruvec) +
 		  recursion_misses(u->skel->progs.unique_memcg);
 	return 0;

@@ -23,7 +23,7 @@ struct unique_exact_result {
 	/*
 	 * Events that may be missing: the programs' recursion misses (an
 	 * event on a CPU where the same program was already running) and
-	 * cgroups below the job's whose ancestry could not be read.
+	 * events of cgroups more than 16 levels below the job's.
 	 */
 	uint64_t lost;
 	uint64_t clamped;		/* times an item went below zero */
