@@ -178,7 +178,7 @@ bench: all
 # vm.max_map_count for the run and restores them (see README).
 BENCH_TASKS ?= 1,10000,100000,1000000
 BENCH_RUNS ?= 3
-BENCH_SLEEP ?= 10
+BENCH_SLEEP ?= 5
 bench-runtimes: all
 	$(Q)bash tools/runtimes/build.sh
 	$(Q)mkdir -p $(OUT)/bench docs/results

@@ -39,8 +39,15 @@ const char cli_trace_usage[] =
 	"      --all-processes    a table row for every process (above 20, the\n"
 	"                         15 largest and a row per command name)\n"
 	"  -w, --wait-all         also wait for descendants that outlive COMMAND\n"
-	"      --cgroup-check     run COMMAND in a new memory cgroup and report\n"
-	"                         the kernel's own peak beside taskmem's\n"
+	"      --cgroup PATH      follow an existing memory cgroup and every\n"
+	"                         cgroup below it, its processes as the tree\n"
+	"      --no-cgroup        do not run COMMAND in a memory cgroup of its\n"
+	"                         own (no unique or charged memory)\n"
+	"      --memory-sample-ms N\n"
+	"                         read the cgroup's memory.stat every N ms\n"
+	"                         (default 50) and at each new RSS peak\n"
+	"      --cgroup-check     also compare the cgroup's peak with taskmem's\n"
+	"                         footprint\n"
 	"      --user NAME        run COMMAND as NAME (default: the user who\n"
 	"                         ran sudo, else root)\n"
 	"      --as-root          run COMMAND as root even under sudo\n"
@@ -210,7 +217,8 @@ enum opt_id { OPT_CGROUP = 256, OPT_USER, OPT_AS_ROOT, OPT_TIMELINE,
 	      OPT_PROFILE, OPT_FOLDED, OPT_FLAME, OPT_SAMPLE_BYTES,
 	      OPT_LISTEN, OPT_METRICS_FILE, OPT_METRICS_INTERVAL,
 	      OPT_METRICS_TOP, OPT_METRICS_LABEL, OPT_LINGER,
-	      OPT_ALL_PROCESSES };
+	      OPT_ALL_PROCESSES, OPT_NO_CGROUP, OPT_CGROUP_PATH,
+	      OPT_MEMORY_SAMPLE_MS };
 
 /* '+': stop at the command; ':': a missing value is reported, not printed */
 static const char trace_shortopts[] = "+:p:d:i:o:f:lwqvh";
@@ -224,6 +232,9 @@ static const struct option trace_longopts[] = {
 	{ "long", no_argument, NULL, 'l' },
 	{ "wait-all", no_argument, NULL, 'w' },
 	{ "cgroup-check", no_argument, NULL, OPT_CGROUP },
+	{ "no-cgroup", no_argument, NULL, OPT_NO_CGROUP },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP_PATH },
+	{ "memory-sample-ms", required_argument, NULL, OPT_MEMORY_SAMPLE_MS },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
 	{ "timeline", required_argument, NULL, OPT_TIMELINE },
@@ -451,6 +462,21 @@ static int apply_opt(int id, const char *name, const char *val,
 	case OPT_CGROUP:
 		o->cgroup_check = true;
 		return 0;
+	case OPT_NO_CGROUP:
+		o->no_cgroup = true;
+		return 0;
+	case OPT_CGROUP_PATH:
+		if (!*val)
+			return fail(err, errlen, "empty cgroup path for %s", name);
+		o->cgroup = val;
+		return 0;
+	case OPT_MEMORY_SAMPLE_MS:
+		if (cli_parse_ulong(val, 1, TM_SAMPLE_MS_MAX,
+				    &o->memory_sample_ms))
+			return fail(err, errlen, "invalid --memory-sample-ms "
+				    "'%s' (expected 1 to %lu)", val,
+				    TM_SAMPLE_MS_MAX);
+		return 0;
 	case OPT_USER:
 		if (!*val)
 			return fail(err, errlen, "empty user name for %s", name);
@@ -471,13 +497,22 @@ static int apply_opt(int id, const char *name, const char *val,
 /* Options that only make sense with a command, or only with -p. */
 static int check_mode(const struct trace_opts *o, char *err, size_t errlen)
 {
-	if (o->npids && o->cmd)
+	if ((o->npids > 0) + (o->cmd != NULL) + (o->cgroup != NULL) > 1)
+		return fail(err, errlen, "give one of -p PID, --cgroup PATH "
+			    "and -- COMMAND, not several");
+	if (!o->npids && !o->cmd && !o->cgroup)
 		return fail(err, errlen,
-			    "give either -p PID or -- COMMAND, not both");
-	if (!o->npids && !o->cmd)
-		return fail(err, errlen,
-			    "no command given: use -- COMMAND, or -p PID to "
-			    "attach");
+			    "no command given: use -- COMMAND, or -p PID or "
+			    "--cgroup PATH to attach");
+	if (o->no_cgroup && (o->cgroup || o->cgroup_check))
+		return fail(err, errlen, "--no-cgroup contradicts %s",
+			    o->cgroup ? "--cgroup" : "--cgroup-check");
+	if (o->cgroup && (o->wait_all || o->cgroup_check || o->user ||
+			  o->as_root))
+		return fail(err, errlen, "%s is for a command, not --cgroup",
+			    o->wait_all ? "--wait-all" : o->cgroup_check ?
+			    "--cgroup-check" : o->user ? "--user" :
+			    "--as-root");
 	if (o->npids && o->wait_all)
 		return fail(err, errlen,
 			    "--wait-all is for a command: with -p taskmem "
@@ -562,6 +597,7 @@ int cli_parse_trace(int argc, char **argv, struct trace_opts *o, char *err,
 	memset(o, 0, sizeof(*o));
 	o->max_procs = TM_MAX_PROCS_DEFAULT;
 	o->sample_bytes = TM_SAMPLE_BYTES_DEFAULT;
+	o->memory_sample_ms = TM_MEMORY_SAMPLE_MS_DEFAULT;
 	cli_metrics_init(&o->metrics);
 	if (cli_opts_init(&it, argc, argv, trace_shortopts, trace_longopts))
 		return fail(err, errlen, "out of memory");

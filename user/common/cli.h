@@ -26,6 +26,8 @@ enum tm_format {
 #define TM_INTERVAL_MIN 0.1
 #define TM_SAMPLE_MS_DEFAULT 10UL
 #define TM_SAMPLE_MS_MAX 60000UL
+/* --memory-sample-ms: memory.stat costs tens of microseconds a read */
+#define TM_MEMORY_SAMPLE_MS_DEFAULT 50UL
 #define TM_MAX_PROCS_LIMIT (1UL << 22)
 #define TM_SAMPLE_BYTES_DEFAULT (512UL << 10)
 #define TM_SAMPLE_BYTES_MIN 4096UL
@@ -37,7 +39,10 @@ struct trace_opts {
 	bool wait_all;
 	bool verbose;
 	bool long_table;
-	bool cgroup_check;
+	bool cgroup_check;	/* also the comparison lines and "cgroup" */
+	bool no_cgroup;		/* --no-cgroup: no memory cgroup */
+	const char *cgroup;	/* --cgroup PATH: follow an existing one */
+	unsigned long memory_sample_ms; /* memory.stat period */
 	bool as_root;		/* --as-root: keep root for the command */
 	const char *user;	/* --user NAME */
 	const char *timeline;	/* --timeline FILE.csv */

@@ -15,6 +15,7 @@
 #include <linux/types.h>
 #include "taskmem.h"
 #include "model/timeline.h"
+#include "model/unique_mem.h"
 
 struct tm_proc {
 	uint32_t pid;
@@ -111,6 +112,7 @@ struct tm_report {
 	uint64_t t0_ns;		/* bpf_ktime of the root's start */
 	struct kobj_sizes ksize; /* kernel objects charged, in bytes */
 	struct cgroup_peaks cgroup; /* the kernel's own peaks (--cgroup-check) */
+	struct unique_result unique; /* the memory cgroup's view of the tree */
 	const struct timeline *timeline; /* when sampled, else NULL */
 	unsigned long sample_ms;
 	double peak_footprint_s; /* when the tree's footprint peaked (timeline) */

@@ -58,6 +58,37 @@ const struct json_field json_tree_fields[] = {
 const size_t json_tree_nfields =
 	sizeof(json_tree_fields) / sizeof(json_tree_fields[0]);
 
+#define U(k, kind, m) F(k, kind, struct unique_result, m, JSON_BYTES_MAX)
+#define I(k, i) F(k, JF_U64, struct unique_breakdown, item[i], \
+		     JSON_BYTES_MAX)
+
+/* In "tree", after json_tree_fields; null without a memory cgroup. */
+const struct json_field json_unique_fields[] = {
+	U("peak_unique_bytes", JF_U64_OR_NULL, peak_unique),
+	U("peak_charged_bytes", JF_U64_OR_NULL, peak_charged),
+	U("charged_watermark_bytes", JF_U64_OR_NULL, charged_watermark),
+	U("shared_bytes_at_peak", JF_U64, shared_at_peak),
+	U("memory_source", JF_STRING, source),
+	U("memory_sample_ms", JF_U64_OR_NULL, sample_ms),
+};
+const size_t json_unique_nfields =
+	sizeof(json_unique_fields) / sizeof(json_unique_fields[0]);
+
+/* "unique_at_peak", in enum unique_item order (UNIQUE_ITEM_NAMES). */
+const struct json_field json_unique_item_fields[] = {
+	I("anon", UNIQUE_ANON),
+	I("shmem", UNIQUE_SHMEM),
+	I("file_mapped", UNIQUE_FILE_MAPPED),
+	I("kernel_stack", UNIQUE_KERNEL_STACK),
+	I("pagetables", UNIQUE_PAGETABLES),
+	I("slab", UNIQUE_SLAB),
+	I("percpu", UNIQUE_PERCPU),
+	I("sock", UNIQUE_SOCK),
+	I("kernel_other", UNIQUE_KERNEL_OTHER),
+};
+const size_t json_unique_item_nfields =
+	sizeof(json_unique_item_fields) / sizeof(json_unique_item_fields[0]);
+
 const struct json_field json_kobj_fields[] = {
 	K("kstack_bytes", kstack),
 	K("task_struct_bytes", task_struct),

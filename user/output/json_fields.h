@@ -44,6 +44,12 @@ extern const size_t json_proc_nfields;
 /* struct tm_tree (the "tree" object). */
 extern const struct json_field json_tree_fields[];
 extern const size_t json_tree_nfields;
+/* struct unique_result, written inside "tree". */
+extern const struct json_field json_unique_fields[];
+extern const size_t json_unique_nfields;
+/* struct unique_breakdown (tree's "unique_at_peak" object). */
+extern const struct json_field json_unique_item_fields[];
+extern const size_t json_unique_item_nfields;
 /* struct kobj_sizes (the "kernel_objects" object). */
 extern const struct json_field json_kobj_fields[];
 extern const size_t json_kobj_nfields;

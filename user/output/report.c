@@ -378,6 +378,55 @@ static void table_cgroup(FILE *f, const struct tm_report *r)
 	fprintf(f, "; taskmem's footprint: %s (%+.1f%%)\n", fp, diff);
 }
 
+/*
+ * The three views of the tree's memory: RSS summed over its processes,
+ * unique (each page once, from its memory cgroup) and charged.
+ */
+static void table_unique(FILE *f, const struct tm_report *r)
+{
+	const struct unique_result *u = &r->unique;
+	const __u64 *it = u->at_peak.item;
+	char sum[32], uniq[32], shared[32], charged[32], wm[32];
+	char anon[32], shmem[32], mapped[32], kern[32], safe[UNIQUE_SOURCE_LEN];
+
+	if (!u->source[0])
+		return;
+	utf8_printable(u->source, NULL, safe, sizeof(safe));
+	if (!u->valid) {
+		fprintf(f, "\nmemory cgroup: %s; shared pages are counted once "
+			   "per process\n", safe);
+		return;
+	}
+	report_human_bytes(r->tree.peak_rss, sum, sizeof(sum));
+	report_human_bytes(u->peak_unique, uniq, sizeof(uniq));
+	report_human_bytes(u->shared_at_peak, shared, sizeof(shared));
+	report_human_bytes(u->peak_charged, charged, sizeof(charged));
+	report_human_bytes(it[UNIQUE_ANON], anon, sizeof(anon));
+	report_human_bytes(it[UNIQUE_SHMEM], shmem, sizeof(shmem));
+	report_human_bytes(unique_file_mapped_only(&u->at_peak), mapped,
+			   sizeof(mapped));
+	report_human_bytes(u->peak_unique - unique_rss(&u->at_peak), kern,
+			   sizeof(kern));
+	fprintf(f, "\nmemory cgroup (%s", safe);
+	if (u->sample_ms)
+		fprintf(f, ", every %" PRIu64 " ms and at each new RSS peak",
+			u->sample_ms);
+	fprintf(f, "):\n  %s of RSS summed over %" PRIu64 " processes, %s "
+		   "unique: %s counted more than once\n", sum,
+		r->tree.peak_processes, uniq, shared);
+	fprintf(f, "  unique at its peak: anon %s, shmem %s, mapped files %s, "
+		   "kernel %s\n", anon, shmem, mapped, kern);
+	if (u->charged_watermark) {
+		report_human_bytes(u->charged_watermark, wm, sizeof(wm));
+		fprintf(f, "  charged: %s at most while traced (sampled; the "
+			   "cgroup's own watermark since it was made: %s)\n",
+			charged, wm);
+	} else {
+		fprintf(f, "  charged: %s at its peak (the kernel's watermark, "
+			   "page cache included)\n", charged);
+	}
+}
+
 static void print_safe(FILE *f, const char *text)
 {
 	char safe[1024];
@@ -635,6 +684,7 @@ static void render_table(FILE *f, const struct tm_report *r, bool long_table,
 	} else {
 		table_vmhwm(f, r);
 	}
+	table_unique(f, r);
 	if (r->cgroup.version)
 		table_cgroup(f, r);
 	table_warnings(f, r);
@@ -951,6 +1001,18 @@ void report_json(FILE *f, const struct tm_report *r)
 	}
 	fprintf(f, "  \"tree\": {");
 	json_fields(f, json_tree_fields, json_tree_nfields, t, false);
+	fputs(",\n    ", f);
+	json_fields(f, json_unique_fields, json_unique_nfields, &r->unique,
+		    false);
+	fputs(",\n    \"unique_at_peak\": ", f);
+	if (r->unique.valid) {
+		fputc('{', f);
+		json_fields(f, json_unique_item_fields, json_unique_item_nfields,
+			    &r->unique.at_peak, false);
+		fputc('}', f);
+	} else {
+		fputs("null", f);
+	}
 	fprintf(f, "},\n");
 	if (r->timeline)
 		json_timeline(f, r);

@@ -435,6 +435,29 @@ static void read_cgroup(struct ctx *c, struct json_object *doc,
 	c->where = "";
 }
 
+/* The memory cgroup's figures in "tree": optional (older reports). */
+static void read_unique(struct ctx *c, struct json_object *doc,
+			struct unique_result *u)
+{
+	struct json_object *tree, *at;
+
+	if (!json_object_object_get_ex(doc, "tree", &tree) ||
+	    !json_object_object_get_ex(tree, "memory_source", NULL))
+		return;
+	c->where = " in tree";
+	read_fields(c, tree, json_unique_fields, json_unique_nfields, u);
+	if (!c->failed && !is_null(tree, "unique_at_peak")) {
+		at = field(c, tree, "unique_at_peak", json_type_object,
+			   "an object or null");
+		c->where = " in unique_at_peak";
+		if (at)
+			read_fields(c, at, json_unique_item_fields,
+				    json_unique_item_nfields, &u->at_peak);
+		u->valid = !c->failed;
+	}
+	c->where = "";
+}
+
 /*
  * The whole text as one JSON value, strictly: nothing may follow it.
  * *jerr is json_tokener_success for a document that is not an object.
@@ -512,6 +535,8 @@ int reader_parse(const char *text, struct saved_report *s, char *err,
 	read_cgroup(&c, doc, &s->r);
 	read_object(&c, doc, "tree", json_tree_fields, json_tree_nfields,
 		    &s->r.tree);
+	if (!c.failed)
+		read_unique(&c, doc, &s->r.unique);
 	if (!c.failed)
 		read_procs(&c, doc, &s->r);
 	if (!c.failed)

@@ -28,6 +28,7 @@
 #include "trace/launch.h"
 #include "trace/recorder.h"
 #include "trace/session.h"
+#include "trace/unique_source.h"
 #include "profile/profiler.h"
 
 /* Why tracing stopped, for the report. */
@@ -43,7 +44,6 @@ enum tm_stop {
 struct workload {
 	struct launch child;
 	struct launch_cred cred;
-	struct cgroup_check cg;
 	bool done;		/* reaped */
 	int status;		/* its wait status, once done */
 	struct rusage ru;
@@ -56,6 +56,10 @@ struct trace_run {
 	struct output out;	/* the report (-o, or stderr) */
 	struct recorder rec;	/* the timeline outputs */
 	struct exporter exp;	/* --listen, --metrics-file */
+	struct memcg cg;	/* the tree's memory cgroup, made or followed */
+	const struct unique_source *usrc; /* fills report.unique */
+	struct unique_state *ust;
+	int64_t seen_peak_rss;	/* the tree's peak (pages) at the last look */
 	enum tm_stop stop;
 	int stop_signal;	/* -p: what stopped tracing */
 	int got_signal;		/* command: the last one passed on */
@@ -64,7 +68,37 @@ struct trace_run {
 
 #define TRACE_RUN_INIT { .t = TRACER_INIT, \
 	.w.child = { .pid = -1, .gate_fd = -1, .status_fd = -1 }, \
-	.exp = EXPORTER_INIT }
+	.cg = MEMCG_INIT, .exp = EXPORTER_INIT }
+
+/*
+ * The workload's own memory cgroup, made before it execs. Without one the
+ * run goes on with RSS figures only, and says why in one line; only
+ * --cgroup-check, which asked for it, fails.
+ */
+static int workload_cgroup(struct trace_run *run, const struct trace_opts *o)
+{
+	struct unique_result *u = &run->t.report.unique;
+	char why[PATH_MAX + 256];
+	int err;
+
+	err = memcg_create(&run->cg, "", why, sizeof(why));
+	if (!err) {
+		err = memcg_enter(&run->cg, run->w.child.pid);
+		if (err)
+			snprintf(why, sizeof(why), "cannot move the workload "
+				 "into %s: %s", run->cg.path, strerror(-err));
+	}
+	if (!err)
+		return 0;
+	memcg_destroy(&run->cg);
+	if (o->cgroup_check) {
+		tm_err("%s (--cgroup-check)", why);
+		return err;
+	}
+	tm_err("%s; unique and charged memory are not measured", why);
+	unique_none(u, "%s", why);
+	return 0;
+}
 
 /*
  * Fork the workload's process before loading BPF, while taskmem is small:
@@ -81,16 +115,114 @@ static int fork_root(struct trace_run *run, const struct trace_opts *o)
 		tm_err("cannot start '%s': %s", o->cmd[0], strerror(-err));
 		return err;
 	}
-	if (!o->cgroup_check)
+	if (o->no_cgroup) {
+		unique_none(&run->t.report.unique, "--no-cgroup was given");
 		return 0;
-	err = cgroup_create(&run->w.cg);
-	if (!err)
-		err = cgroup_enter(&run->w.cg, run->w.child.pid);
-	if (err)
-		tm_err("cannot set up a memory cgroup for --cgroup-check: %s%s",
-		       strerror(-err), err == -ENOENT ?
-		       " (no cgroup v1 memory controller or cgroup v2 mounted)" : "");
-	return err;
+	}
+	return workload_cgroup(run, o);
+}
+
+/* How many cgroup processes --cgroup looks at, and the roots it keeps. */
+#define FOLLOW_MAX 65536
+
+static bool in_set(const int *pids, int n, int pid)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+/*
+ * --cgroup PATH: the cgroup's processes become the -p targets; those
+ * whose parent is in the cgroup too are found by the attach as
+ * descendants, so only the others (the roots) are named.
+ */
+static int follow_cgroup(struct trace_run *run, struct trace_opts *o)
+{
+	char why[PATH_MAX + 256];
+	int *pids, n, i, err;
+	pid_t ppid;
+
+	err = memcg_open(&run->cg, "", o->cgroup, why, sizeof(why));
+	if (err) {
+		tm_err("%s", why);
+		return TM_EXIT_USAGE;
+	}
+	pids = malloc(FOLLOW_MAX * sizeof(*pids));
+	if (!pids)
+		return TM_EXIT_FAIL;
+	n = memcg_pids(&run->cg, pids, FOLLOW_MAX);
+	for (i = 0; i < n && o->npids <= TM_MAX_TARGETS; i++)
+		if (procfs_ppid(pids[i], &ppid) || !in_set(pids, n, ppid)) {
+			if (o->npids < TM_MAX_TARGETS)
+				o->pids[o->npids] = pids[i];
+			o->npids++;
+		}
+	free(pids);
+	if (n <= 0 || o->npids > TM_MAX_TARGETS) {
+		tm_err("cannot follow cgroup %s: %s", o->cgroup,
+		       n == 0 ? "it holds no process" : n < 0 ?
+		       strerror(-n) : "more than 64 of its processes have "
+		       "their parent outside it (attach with -p to some)");
+		return TM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Whether pid is a target or descends from one. */
+static bool from_targets(const struct trace_opts *o, pid_t pid)
+{
+	int depth;
+
+	for (depth = 0; pid > 1 && depth < 4096; depth++) {
+		if (in_set(o->pids, o->npids, pid))
+			return true;
+		if (procfs_ppid(pid, &pid))
+			return false;
+	}
+	return false;
+}
+
+/*
+ * -p: the targets' memory cgroup speaks for them when they (and their
+ * descendants) are alone in it; otherwise its figures would count
+ * other processes, and the tree's shared pages stay counted per process.
+ */
+static void targets_cgroup(struct trace_run *run, const struct trace_opts *o)
+{
+	struct unique_result *u = &run->t.report.unique;
+	char why[PATH_MAX + 256];
+	struct memcg other = MEMCG_INIT;
+	int *pids, n, i;
+	bool alone;
+
+	if (memcg_of_pid(&run->cg, "", o->pids[0], why, sizeof(why))) {
+		unique_none(u, "%s", why);
+		goto say;
+	}
+	alone = true;
+	for (i = 1; i < o->npids && alone; i++) {
+		alone = !memcg_of_pid(&other, "", o->pids[i], why, sizeof(why)) &&
+			!strcmp(other.path, run->cg.path);
+		memcg_destroy(&other);
+	}
+	pids = malloc(FOLLOW_MAX * sizeof(*pids));
+	n = pids ? memcg_pids(&run->cg, pids, FOLLOW_MAX) : -ENOMEM;
+	for (i = 0; i < n && alone; i++)
+		alone = from_targets(o, pids[i]);
+	free(pids);
+	if (alone && n > 0)
+		return;
+	snprintf(why, sizeof(why), "the targets share their memory cgroup "
+		 "%s with other processes", run->cg.path);
+	memcg_destroy(&run->cg);
+	unique_none(u, "%s", why);
+say:
+	tm_err("%s: shared pages are counted once per process (no unique "
+	       "or charged memory)", u->source + strlen("none: "));
 }
 
 static void comm_of(const char *path, char *comm)
@@ -264,6 +396,43 @@ static void export_metrics(struct trace_run *run, uint64_t now)
 	model_free(&r);
 }
 
+/*
+ * The tree's cgroup, made or followed: its unique memory source starts
+ * before the workload does. Without a cgroup, report.unique says why.
+ */
+static void unique_begin(struct trace_run *run, const struct trace_opts *o)
+{
+	struct unique_result *u = &run->t.report.unique;
+	char why[PATH_MAX + 256];
+
+	if (!run->cg.version)
+		return;
+	run->usrc = unique_source_pick(o);
+	if (run->usrc->start(&run->ust, &run->cg, o, u, why, sizeof(why))) {
+		tm_err("%s; unique and charged memory are not measured", why);
+		unique_none(u, "%s", why);
+		run->usrc = NULL;
+	}
+}
+
+/* The last figures and the kernel's watermark, before the cgroup goes. */
+static void unique_end(struct trace_run *run)
+{
+	struct unique_result *u = &run->t.report.unique;
+	uint64_t wm;
+
+	if (!run->usrc)
+		return;
+	run->usrc->finish(run->ust, u);
+	if (memcg_watermark(&run->cg, &wm))
+		return;
+	/* a cgroup made for the run: its watermark is the run's peak */
+	if (run->cg.created)
+		unique_offer_charged(u, wm);
+	else
+		u->charged_watermark = wm;
+}
+
 /* A periodic job of the event loop. */
 struct ticker {
 	uint64_t period;	/* ns; 0: off */
@@ -343,9 +512,34 @@ static void status_line(struct tracer *t, bool clear)
 	fflush(stderr);
 }
 
+#define PEAK_WATCH_S 0.01
+
+/*
+ * Unique memory, sampled: at each tick, and at the first look after BPF
+ * raised the tree's RSS peak (a load from the mmapped .bss: no syscall).
+ */
+static void unique_poll(struct trace_run *run, uint64_t now,
+			struct ticker *tick, struct ticker *watch)
+{
+	bool due = ticker_due(tick, now), grew = false;
+	int64_t peak;
+
+	if (!run->usrc || !run->usrc->poll)
+		return;
+	if (ticker_due(watch, now)) {
+		peak = __atomic_load_n(&run->t.skel->bss->tree.peak_rss,
+				       __ATOMIC_RELAXED);
+		grew = peak > run->seen_peak_rss;
+		run->seen_peak_rss = peak;
+	}
+	if (due || grew)
+		run->usrc->poll(run->ust, &run->t.report.unique, !due);
+}
+
 static int run_loop(struct trace_run *run, const struct trace_opts *o)
 {
 	struct ticker interim = {}, sample = {}, status = {};
+	struct ticker memsample = {}, peakwatch = {};
 	struct epoll_event ev[4];
 	uint64_t deadline = 0, now, wake;
 	bool live = !o->quiet && isatty(STDERR_FILENO);
@@ -354,6 +548,11 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		deadline = run->t.t0_ns + (uint64_t)(o->duration_s * 1e9);
 	ticker_start(&interim, run->t.t0_ns, o->interval_s);
 	ticker_start(&sample, run->t.t0_ns, o->sample_ms / 1e3);
+	if (run->usrc) {
+		ticker_start(&memsample, run->t.t0_ns, o->memory_sample_ms / 1e3);
+		/* a new tree peak is looked for (in .bss) every 10 ms */
+		ticker_start(&peakwatch, run->t.t0_ns, PEAK_WATCH_S);
+	}
 	/* at most 4 updates a second */
 	ticker_start(&status, run->t.t0_ns, live ? 0.25 : 0);
 	if (run->rec.on)
@@ -368,6 +567,8 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		ticker_wake(&interim, &wake);
 		ticker_wake(&sample, &wake);
 		ticker_wake(&status, &wake);
+		ticker_wake(&memsample, &wake);
+		ticker_wake(&peakwatch, &wake);
 		exporter_wake(&run->exp, &wake);
 		if (epoll_wait(run->t.epfd, ev, 4,
 			       wake > now ? (wake - now + 999999) / 1000000 : 0) < 0 &&
@@ -380,6 +581,7 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		now = tracer_now_ns();
 		if (ticker_due(&sample, now))
 			take_sample(run);
+		unique_poll(run, now, &memsample, &peakwatch);
 		if (ticker_due(&interim, now)) {
 			if (live)
 				status_line(&run->t, true);
@@ -454,11 +656,14 @@ static int finish_report(struct trace_run *run, const struct trace_opts *o)
 	if (tracer_collect_live(&run->t, r, true))
 		return -ENOMEM;
 	update_vmhwm(r);
-	if (run->w.cg.version && cgroup_read(&run->w.cg, &r->cgroup))
-		tm_err("cannot read the cgroup's peak from %s", run->w.cg.path);
+	unique_end(run);
+	if (o->cgroup_check && run->cg.version &&
+	    memcg_peaks(&run->cg, &r->cgroup))
+		tm_err("cannot read the cgroup's peak from %s", run->cg.path);
 	tracer_kobj_sizes(&run->t, &ksize);
 	model_set_kobj(r, &ksize);
 	model_finish(r, &run->t.skel->bss->tree);
+	unique_finish(&r->unique, r->tree.peak_rss);
 	if (run->rec.on) {
 		uint64_t ns = run->t.skel->bss->tree.peak_footprint_ns;
 
@@ -575,9 +780,13 @@ int cmd_trace(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 	model_init(&run.t.report, sysconf(_SC_PAGESIZE), 0);
-	ret = prepare(&run, &o);
+	ret = o.cgroup ? follow_cgroup(&run, &o) : 0;
+	if (!ret)
+		ret = prepare(&run, &o);
 	if (ret)
 		goto cleanup;
+	if (o.npids && !o.cgroup)
+		targets_cgroup(&run, &o);
 
 	ret = TM_EXIT_FAIL;
 	if (tracer_setup_signals(&run.t) || (o.cmd && fork_root(&run, &o)) ||
@@ -589,6 +798,7 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (start_exporter(&run, &o))
 		goto cleanup;
+	unique_begin(&run, &o);
 	ret = o.cmd ? start_root(&run, &o) : attach_seed(&run.t, &o);
 	if (ret) {
 		ret = ret == -ESRCH ? TM_EXIT_USAGE : ret > 0 ? ret : TM_EXIT_FAIL;
@@ -606,7 +816,9 @@ cleanup:
 	output_abort(&run.out);
 	recorder_close(&run.rec);
 	exporter_close(&run.exp);
-	cgroup_destroy(&run.w.cg);
+	if (run.usrc && run.usrc->close)
+		run.usrc->close(run.ust);
+	memcg_destroy(&run.cg);
 	launch_close(&run.w.child);
 	tracer_close(&run.t);
 	return ret;

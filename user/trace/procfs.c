@@ -16,6 +16,7 @@
 /* The fields of /proc/PID/stat after "(comm)", which may hold spaces. */
 struct pstat {
 	char state;
+	int ppid;
 	unsigned long flags;
 	unsigned long minflt;
 	unsigned long majflt;
@@ -34,9 +35,9 @@ static int read_stat(pid_t pid, struct pstat *st)
 	if (!f)
 		return -errno;
 	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
-		ok = sscanf(p + 2, "%c %*d %*d %*d %*d %*d %lu %lu %*u %lu",
-			    &st->state, &st->flags, &st->minflt,
-			    &st->majflt) == 4;
+		ok = sscanf(p + 2, "%c %d %*d %*d %*d %*d %lu %lu %*u %lu",
+			    &st->state, &st->ppid, &st->flags, &st->minflt,
+			    &st->majflt) == 5;
 	fclose(f);
 	return ok ? 0 : -EINVAL;
 }
@@ -106,6 +107,16 @@ int procfs_faults(pid_t pid, uint64_t *minflt, uint64_t *majflt)
 	*minflt = st.minflt;
 	*majflt = st.majflt;
 	return 0;
+}
+
+int procfs_ppid(pid_t pid, pid_t *ppid)
+{
+	struct pstat st;
+	int ret = read_stat(pid, &st);
+
+	if (!ret)
+		*ppid = st.ppid;
+	return ret;
 }
 
 int procfs_vmhwm(pid_t pid, uint64_t *bytes)

@@ -24,6 +24,9 @@ int procfs_why_unseen(pid_t pid, char *err, size_t errlen);
 /* Minor and major faults of the whole process; 0 or -errno. */
 int procfs_faults(pid_t pid, uint64_t *minflt, uint64_t *majflt);
 
+/* The parent's pid (0 for pid 1 and kernel threads); 0 or -errno. */
+int procfs_ppid(pid_t pid, pid_t *ppid);
+
 /* The kernel's peak RSS since the process started (VmHWM); 0 or -errno. */
 int procfs_vmhwm(pid_t pid, uint64_t *bytes);
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of user/cgroup.c (--cgroup-check): a fresh memory cgroup,
- * a child moved in whose memory the kernel counts, and a removal that
- * leaves what still runs in it alive. Need root and a memory cgroup.
+ * Unit tests of user/trace/cgroup.c: on the machine's hierarchy (root and
+ * a memory cgroup needed), a fresh memory cgroup, a child moved in whose
+ * memory the kernel counts, and a removal that leaves what still runs in
+ * it alive; on fixture trees (any user), the v1 and v2 layouts, paths and
+ * memory.stat.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,10 +27,11 @@
 #define TOUCH (32 * MIB)
 
 struct fixture {
-	struct cgroup_check c;
+	struct memcg c;
 	pid_t child;
 	int go;			/* write end: the child touches its memory */
 	int done;		/* read end: a byte once it has */
+	char why[512];
 };
 
 
@@ -56,6 +59,7 @@ static int setup(void **state)
 
 	if (!fx)
 		return -1;
+	fx->c = (struct memcg)MEMCG_INIT;
 	fx->child = -1;
 	fx->go = fx->done = -1;
 	*state = fx;
@@ -74,7 +78,7 @@ static int teardown(void **state)
 		close(fx->go);
 	if (fx->done >= 0)
 		close(fx->done);
-	cgroup_destroy(&fx->c);
+	memcg_destroy(&fx->c);
 	free(fx);
 	return 0;
 }
@@ -87,7 +91,7 @@ static int is_dir(const char *path)
 }
 
 /* Whether /proc/PID/cgroup names the test's cgroup. */
-static int in_cgroup(pid_t pid, const struct cgroup_check *c)
+static int in_cgroup(pid_t pid, const struct memcg *c)
 {
 	char path[64], line[512], name[64];
 	int found = 0;
@@ -151,15 +155,15 @@ static void test_create_and_destroy(void **state)
 	char want[sizeof(fx->c.path) + 32];
 
 	need_cgroup();
-	assert_int_equal(cgroup_create(&fx->c), 0);
+	assert_int_equal(memcg_create(&fx->c, "", fx->why, sizeof(fx->why)), 0);
 	assert_true(fx->c.version == 1 || fx->c.version == 2);
-	snprintf(want, sizeof(want), "%s/taskmem.%d", fx->c.root,
+	/* a child of taskmem's own cgroup */
+	snprintf(want, sizeof(want), "%s/taskmem.%d", fx->c.home,
 		 (int)getpid());
 	assert_string_equal(fx->c.path, want);
-	if (fx->c.version == 1)
-		assert_string_equal(fx->c.root, "/sys/fs/cgroup/memory");
+	assert_true(fx->c.created);
 	assert_true(is_dir(want));
-	cgroup_destroy(&fx->c);
+	memcg_destroy(&fx->c);
 	assert_false(is_dir(want));
 	assert_int_equal(fx->c.version, 0);
 }
@@ -171,13 +175,13 @@ static void test_usage_of_child(void **state)
 	char b;
 
 	need_cgroup();
-	assert_int_equal(cgroup_create(&fx->c), 0);
+	assert_int_equal(memcg_create(&fx->c, "", fx->why, sizeof(fx->why)), 0);
 	start_child(fx);
-	assert_int_equal(cgroup_enter(&fx->c, fx->child), 0);
+	assert_int_equal(memcg_enter(&fx->c, fx->child), 0);
 	assert_true(in_cgroup(fx->child, &fx->c));
 	assert_int_equal(write(fx->go, "x", 1), 1);
 	assert_int_equal(read(fx->done, &b, 1), 1);
-	assert_int_equal(cgroup_read(&fx->c, &p), 0);
+	assert_int_equal(memcg_peaks(&fx->c, &p), 0);
 	assert_int_equal(p.version, fx->c.version);
 	if (p.usage < TOUCH)
 		fail_msg("usage %llu < %llu", (unsigned long long)p.usage,
@@ -190,11 +194,11 @@ static void test_destroy_with_child_inside(void **state)
 	char path[sizeof(fx->c.path)];
 
 	need_cgroup();
-	assert_int_equal(cgroup_create(&fx->c), 0);
+	assert_int_equal(memcg_create(&fx->c, "", fx->why, sizeof(fx->why)), 0);
 	snprintf(path, sizeof(path), "%s", fx->c.path);
 	start_child(fx);
-	assert_int_equal(cgroup_enter(&fx->c, fx->child), 0);
-	cgroup_destroy(&fx->c);
+	assert_int_equal(memcg_enter(&fx->c, fx->child), 0);
+	memcg_destroy(&fx->c);
 	assert_false(is_dir(path));
 	/* still running, now outside it */
 	assert_int_equal(waitpid(fx->child, NULL, WNOHANG), 0);
@@ -207,9 +211,9 @@ static void test_enter_missing_pid(void **state)
 	struct fixture *fx = *state;
 
 	need_cgroup();
-	assert_int_equal(cgroup_create(&fx->c), 0);
+	assert_int_equal(memcg_create(&fx->c, "", fx->why, sizeof(fx->why)), 0);
 	/* pid_max is at most 4194304 */
-	assert_int_equal(cgroup_enter(&fx->c, 4194305), -ESRCH);
+	assert_int_equal(memcg_enter(&fx->c, 4194305), -ESRCH);
 }
 
 int main(void)
