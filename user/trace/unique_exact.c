@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The glue of bpf/unique.bpf.c (taskmem trace --exact-unique): which
- * cgroup to follow goes into the object's rodata before load, the starting
- * values into its one map entry before attach, and the figures come back
- * from that entry read under the programs' lock.
+ * The event-exact way (taskmem trace --exact-unique), the glue of
+ * bpf/unique.bpf.c: which cgroup to follow goes into the object's rodata
+ * before load, the starting values into its one map entry before attach,
+ * and the figures come back from that entry, read under the programs'
+ * lock. Also picks the source for a run (unique_source_pick), since only
+ * this file knows whether the kernel can give events.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -19,8 +22,9 @@
 #include "unique_events.h"
 #include "unique.skel.h"
 
-struct unique_exact {
+struct unique_state {
 	struct unique_bpf *skel;
+	struct memcg *cg;
 };
 
 bool unique_exact_supported(void)
@@ -41,30 +45,68 @@ bool unique_exact_supported(void)
 	return ok;
 }
 
-/*
- * The cgroup's id is its kernfs node's, which is the inode number of its
- * directory on 64-bit machines; its level is its depth below the root.
- */
-static int cgroup_ident(const char *root, const char *dir, __u64 *id,
-			int *level)
+const struct unique_source *unique_source_pick(const struct trace_opts *o)
 {
-	size_t n = strlen(root);
-	const char *p;
-	struct stat st;
+	if (!o->exact_unique)
+		return &unique_sampled;
+	if (unique_exact_supported())
+		return &unique_exact;
+	tm_err("cannot follow memory cgroup events: this kernel lacks the "
+	       "memcg tracepoints (Linux 6.14); unique memory is sampled "
+	       "instead");
+	return &unique_sampled;
+}
 
-	if (strncmp(dir, root, n) || (dir[n] && dir[n] != '/'))
-		return -EINVAL;
-	if (stat(dir, &st))
+/*
+ * The cgroup's depth below the root of its hierarchy: the directories
+ * above it up to the hierarchy's mount point, where the file system
+ * changes. (In a cgroup namespace, where the mount point is not the real
+ * root, this is too shallow and no event matches: finish says so.)
+ */
+static int cgroup_level(const char *dir, int *level)
+{
+	char path[PATH_MAX];
+	struct stat st, up;
+	char *slash;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path) ||
+	    stat(path, &st))
+		return -ENOENT;
+	for (*level = 0; *level < 4096; (*level)++) {
+		slash = strrchr(path, '/');
+		if (!slash || slash == path)
+			return -ENOENT;
+		*slash = '\0';
+		if (stat(path, &up))
+			return -errno;
+		if (up.st_dev != st.st_dev)
+			return 0;
+	}
+	return -ELOOP;
+}
+
+/* The figures so far, consistent: read under the programs' lock. */
+static int read_state(const struct unique_state *st,
+		      struct unique_exact_state *s)
+{
+	struct unique_exact_value v;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem_flags(bpf_map__fd(st->skel->maps.unique_state),
+				      &zero, &v, BPF_F_LOCK))
 		return -errno;
-	*id = st.st_ino;
-	*level = 0;
-	for (p = dir + n; *p; p++)
-		if (*p == '/' && p[1] && p[1] != '/')
-			(*level)++;
+	*s = v.s;
 	return 0;
 }
 
-static int seed_state(struct unique_bpf *skel,
+/*
+ * Start from seed: zeros for a cgroup made for the run, its memory.stat
+ * for one that already holds memory. (Events between that read and the
+ * attach are missed, or counted twice if they race with the read; and
+ * v1's memory.stat does not split kernel memory, whose items then start
+ * at zero and read as zero while below it.)
+ */
+static int seed_state(struct unique_state *st,
 		      const struct unique_breakdown *seed)
 {
 	struct unique_exact_value v;
@@ -72,55 +114,90 @@ static int seed_state(struct unique_bpf *skel,
 	int i;
 
 	memset(&v, 0, sizeof(v));
-	for (i = 0; seed && i < UNIQUE_NR_ITEMS; i++)
+	for (i = 0; i < UNIQUE_KERNEL_OTHER; i++)
 		v.s.value[i] = (__s64)seed->item[i];
 	unique_exact_now(&v.s, &v.s.at_peak);
 	v.s.peak = unique_sum(&v.s.at_peak);
-	return bpf_map_update_elem(bpf_map__fd(skel->maps.unique_state), &zero,
-				   &v, BPF_ANY) ? -errno : 0;
+	return bpf_map_update_elem(bpf_map__fd(st->skel->maps.unique_state),
+				   &zero, &v, BPF_ANY) ? -errno : 0;
 }
 
-int unique_exact_start(struct unique_exact **out, const char *root,
-		       const char *dir, const struct unique_breakdown *seed,
-		       long page_size)
+static int load(struct unique_state *st, const struct unique_breakdown *seed,
+		char *why, size_t len)
 {
-	struct unique_exact *u;
-	__u64 id = 0;
 	int level = 0, err;
 
-	*out = NULL;
-	err = cgroup_ident(root, dir, &id, &level);
+	err = cgroup_level(st->cg->path, &level);
 	if (err) {
-		tm_err("cannot follow cgroup '%s': %s", dir, strerror(-err));
+		snprintf(why, len, "cannot find the depth of cgroup %s: %s",
+			 st->cg->path, strerror(-err));
 		return err;
 	}
-	u = calloc(1, sizeof(*u));
-	if (!u)
-		return -ENOMEM;
-	*out = u;
-	u->skel = unique_bpf__open();
-	if (!u->skel) {
+	st->skel = unique_bpf__open();
+	if (!st->skel) {
 		err = -errno;
-		tm_err("cannot open the --exact-unique BPF object: %s",
-		       strerror(-err));
+		snprintf(why, len, "cannot open the --exact-unique BPF object: "
+			 "%s", strerror(-err));
 		return err;
 	}
-	u->skel->rodata->target_cgid = id;
-	u->skel->rodata->target_level = level;
-	u->skel->rodata->page_shift = __builtin_ctzl(page_size);
-	err = unique_bpf__load(u->skel);
+	st->skel->rodata->target_cgid = memcg_id(st->cg);
+	st->skel->rodata->target_level = level;
+	st->skel->rodata->page_shift =
+		__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
+	err = unique_bpf__load(st->skel);
 	if (!err)
-		err = seed_state(u->skel, seed);
+		err = seed_state(st, seed);
 	if (err) {
-		tm_err("cannot load the --exact-unique BPF programs: %s",
-		       strerror(-err));
+		snprintf(why, len, "cannot load the --exact-unique BPF "
+			 "programs: %s", strerror(-err));
 		return err;
 	}
-	err = unique_bpf__attach(u->skel);
+	err = unique_bpf__attach(st->skel);
 	if (err)
-		tm_err("cannot attach the --exact-unique BPF programs: %s",
-		       strerror(-err));
+		snprintf(why, len, "cannot attach the --exact-unique BPF "
+			 "programs: %s", strerror(-err));
 	return err;
+}
+
+static void exact_close(struct unique_state *st)
+{
+	if (!st)
+		return;
+	unique_bpf__destroy(st->skel);
+	free(st);
+}
+
+static int exact_start(struct unique_state **out, struct memcg *cg,
+		       const struct trace_opts *o, struct unique_result *u,
+		       char *why, size_t len)
+{
+	struct unique_state *st = calloc(1, sizeof(*st));
+	struct unique_breakdown seed;
+	uint64_t usage = 0;
+	int err;
+
+	(void)o;
+	if (!st)
+		return -ENOMEM;
+	st->cg = cg;
+	memset(&seed, 0, sizeof(seed));
+	if (!cg->created && (err = memcg_sample(cg, &seed, &usage))) {
+		snprintf(why, len, "cannot read %s/memory.stat: %s", cg->path,
+			 strerror(-err));
+		exact_close(st);
+		return err;
+	}
+	err = load(st, &seed, why, len);
+	if (err) {
+		exact_close(st);
+		return err;
+	}
+	unique_offer_charged(u, usage);
+	snprintf(u->source, sizeof(u->source), "memcg-v%d-events",
+		 cg->version);
+	u->sample_ms = 0;
+	*out = st;
+	return 0;
 }
 
 static __u64 recursion_misses(const struct bpf_program *prog)
@@ -134,31 +211,44 @@ static __u64 recursion_misses(const struct bpf_program *prog)
 	return info.recursion_misses;
 }
 
-int unique_exact_read(const struct unique_exact *u,
-		      struct unique_exact_result *r)
+static int exact_finish(struct unique_state *st, struct unique_result *u)
 {
-	struct unique_exact_value v;
-	__u32 zero = 0;
+	struct unique_exact_state s;
+	struct unique_breakdown b;
+	uint64_t usage, lost;
+	int err = read_state(st, &s);
 
-	memset(r, 0, sizeof(*r));
-	if (bpf_map_lookup_elem_flags(bpf_map__fd(u->skel->maps.unique_state),
-				      &zero, &v, BPF_F_LOCK))
-		return -errno;
-	r->peak = v.s.peak;
-	r->at_peak = v.s.at_peak;
-	unique_exact_now(&v.s, &r->now);
-	r->events = v.s.events;
-	r->clamped = v.s.clamped;
-	r->lost = u->skel->bss->lost_too_deep +
-		  recursion_misses(u->skel->progs.unique_lruvec) +
-		  recursion_misses(u->skel->progs.unique_memcg);
+	if (err) {
+		unique_none(u, "cannot read the --exact-unique figures: %s",
+			    strerror(-err));
+		return err;
+	}
+	if (!s.events && !st->cg->created) {
+		/* a cgroup namespace hides the real depth, or it was idle */
+		tm_err("--exact-unique saw no memory event of %s", st->cg->path);
+	}
+	unique_offer(u, &s.at_peak);
+	if (!st->cg->created && !memcg_sample(st->cg, &b, &usage))
+		unique_offer_charged(u, usage);
+	/*
+	 * Events the programs did not see: another program was running on
+	 * that CPU (recursion), or the cgroup was too deep. Either may be
+	 * another cgroup's; each is at most a page of ours, or a batch.
+	 */
+	lost = st->skel->bss->lost_too_deep +
+	       recursion_misses(st->skel->progs.unique_lruvec) +
+	       recursion_misses(st->skel->progs.unique_memcg);
+	if (lost)
+		tm_err("--exact-unique: %llu memory cgroup events (of any "
+		       "cgroup) were not seen: unique memory may be off by "
+		       "that many changes", (unsigned long long)lost);
 	return 0;
 }
 
-void unique_exact_free(struct unique_exact *u)
-{
-	if (!u)
-		return;
-	unique_bpf__destroy(u->skel);
-	free(u);
-}
+const struct unique_source unique_exact = {
+	.name = "events",
+	.start = exact_start,
+	.poll = NULL,
+	.finish = exact_finish,
+	.close = exact_close,
+};
