@@ -101,8 +101,8 @@ c=$(min "$TMP/exact")
 			a / 1e6, b / 1e6, c / 1e6, (b / a - 1) * 100, (c / a - 1) * 100,
 			(c / b - 1) * 100, (m1 - 1) * 100, (m2 - 1) * 100, (m3 - 1) * 100 }'
 	echo
-	echo "| memcg events in one storm (system wide) | programs' run time per event | wall time added per event ((C - B) / events) | job's events applied | peak_unique_bytes |"
-	echo "|---|---|---|---|---|"
+	echo "| memcg events in one storm (system wide) | programs' run time per event | wall time added per event ((C - B) / events) | peak_unique_bytes |"
+	echo "|---|---|---|---|"
 	awk -v n="$events" -v ns="$ns" -v b="$b" -v c="$c" \
 		-v pk="$(jq -r .tree.peak_unique_bytes "$TMP/stats.json")" \
 		'BEGIN { printf "| %d | %.0f ns | %.0f ns | %.1f MiB |\n", n, ns / n,
