@@ -23,29 +23,57 @@
 #endif
 
 /*
+ * The entry points that handlers call from several places are BPF global
+ * functions (neither static nor inlined): the verifier checks each one
+ * once per program, where inlined copies were checked at every call site
+ * (exec alone held a dozen copies of mm_set, and verifying them was most
+ * of taskmem's start-up). A call costs a few ns. To the verifier their
+ * pointer arguments may be NULL, so each checks. Compiled as plain C (the
+ * unit tests), they are ordinary static functions.
+ */
+#ifdef __bpf__
+#define ACCT_GLOBAL __attribute__((noinline))
+#else
+#define ACCT_GLOBAL static inline
+#endif
+
+/*
  * Raise *peak to val; true when this call set a new maximum. Another CPU
  * that raises it between our read and our swap makes us retry with what it
  * stored; after 16 such rounds we give up (the verifier wants a bound) and
- * count it, so a report can say a peak may be low.
+ * count it, so a report can say a peak may be low. The rounds are a global
+ * function: the verifier walks all 16 of them, and inlined at each of the
+ * nine call sites that was a third of what it checked.
  */
-static __always_inline bool peak_raise(__s64 *peak, __s64 val)
+ACCT_GLOBAL int peak_raise_rounds(__s64 *peak, __s64 val)
 {
-	__s64 old = *(volatile __s64 *)peak;
+	__s64 old;
 	int i;
 
+	if (!peak)
+		return 0;
+	old = *(volatile __s64 *)peak;
 	for (i = 0; i < 16 && val > old; i++) {
 		__s64 seen = __sync_val_compare_and_swap(peak, old, val);
 
 		if (seen == old)
-			return true;
+			return 1;
 		old = seen;
 	}
 	if (val > old)
 		__sync_fetch_and_add(&tree.lost_peak_raises, 1);
-	return false;
+	return 0;
 }
 
-static __always_inline void tree_add_threads(__s64 n)
+/* The common case, no new peak, costs no call. */
+static __always_inline bool peak_raise(__s64 *peak, __s64 val)
+{
+	if (val <= *(volatile __s64 *)peak)
+		return false;
+	return peak_raise_rounds(peak, val);
+}
+
+ACCT_GLOBAL int tree_add_threads(__s64 n)
 {
 	__s64 now = __sync_fetch_and_add(&tree.threads, n) + n;
 
@@ -53,9 +81,10 @@ static __always_inline void tree_add_threads(__s64 n)
 		__sync_fetch_and_add(&tree.threads_total, n);
 		peak_raise(&tree.peak_threads, now);
 	}
+	return 0;
 }
 
-static __always_inline void tree_add_procs(__s64 n)
+ACCT_GLOBAL int tree_add_procs(__s64 n)
 {
 	__s64 now = __sync_fetch_and_add(&tree.procs, n) + n;
 
@@ -63,6 +92,7 @@ static __always_inline void tree_add_procs(__s64 n)
 		__sync_fetch_and_add(&tree.procs_total, n);
 		peak_raise(&tree.peak_procs, now);
 	}
+	return 0;
 }
 
 static __always_inline __s64 mm_rss(struct mm_state *m)
@@ -135,16 +165,16 @@ static __always_inline void window_check(struct mm_state *m, __s64 total,
  * the mms when the peak moves. When this very change sets a new peak, m's
  * new RSS is its share of it.
  */
-static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
+ACCT_GLOBAL int mm_set(struct mm_state *m, int member, __s64 val)
 {
 	__s64 old, delta, total, rss;
 
-	if (member < 0 || member >= TM_NR_COUNTERS)
-		return;
+	if (!m || member < 0 || member >= TM_NR_COUNTERS)
+		return 0;
 	old = __sync_lock_test_and_set(&m->cur[member], val);
 	delta = val - old;
 	if (!delta || member == TM_SWAPENTS)
-		return;
+		return 0;
 
 	/* first change since the tree's current peak: remember what m held */
 	total = *(volatile __s64 *)&tree.peak_rss;
@@ -178,6 +208,7 @@ static __always_inline void mm_set(struct mm_state *m, int member, __s64 val)
 		fold_max(&m->peak_shmem, val);
 		break;
 	}
+	return 0;
 }
 
 /* Kernel memory of m and the processes and threads on it, in bytes. */
@@ -189,27 +220,34 @@ static __always_inline __s64 mm_kmem(struct mm_state *m)
 	       ksize.mm + m->map_count * ksize.vma;
 }
 
-static __always_inline void mm_set_kmem(struct mm_state *m, __s64 kmem)
+ACCT_GLOBAL int mm_set_kmem(struct mm_state *m, __s64 kmem)
 {
-	__s64 old = __sync_lock_test_and_set(&m->kmem, kmem);
+	__s64 old;
 
+	if (!m)
+		return 0;
+	old = __sync_lock_test_and_set(&m->kmem, kmem);
 	if (old == kmem)
-		return;
+		return 0;
 	__sync_fetch_and_add(&tree.kmem, kmem - old);
 	footprint_check(m, *(volatile __s64 *)&tree.rss);
+	return 0;
 }
 
-static __always_inline void mm_set_pgtables(struct mm_state *m, __s64 bytes)
+ACCT_GLOBAL int mm_set_pgtables(struct mm_state *m, __s64 bytes)
 {
-	__s64 old = __sync_lock_test_and_set(&m->pgtables, bytes);
-	__s64 total;
+	__s64 old, total;
 
+	if (!m)
+		return 0;
+	old = __sync_lock_test_and_set(&m->pgtables, bytes);
 	if (old == bytes)
-		return;
+		return 0;
 	total = __sync_fetch_and_add(&tree.pgtables, bytes - old) +
 		(bytes - old);
 	peak_raise(&tree.peak_pgtables, total);
 	fold_max(&m->peak_pgtables, bytes);
+	return 0;
 }
 
 /* Page tables and mapping count of m, read from its mm. */
@@ -224,25 +262,30 @@ static __always_inline void mm_set_maps(struct mm_state *m, __s64 pgtables,
 }
 
 /* Threads or processes on m changed by n. */
-static __always_inline void mm_add_tasks(struct mm_state *m, int threads,
-					 int procs)
+ACCT_GLOBAL int mm_add_tasks(struct mm_state *m, int threads, int procs)
 {
+	if (!m)
+		return 0;
 	__sync_fetch_and_add(&m->tasks, threads);
 	if (procs)
 		__sync_fetch_and_add(&m->users, procs);
 	mm_set_kmem(m, mm_kmem(m));
+	return 0;
 }
 
-static __always_inline void mm_set_vm(struct mm_state *m, __s64 vm)
+ACCT_GLOBAL int mm_set_vm(struct mm_state *m, __s64 vm)
 {
-	__s64 old = __sync_lock_test_and_set(&m->vm, vm);
-	__s64 total;
+	__s64 old, total;
 
+	if (!m)
+		return 0;
+	old = __sync_lock_test_and_set(&m->vm, vm);
 	if (old == vm)
-		return;
+		return 0;
 	total = __sync_fetch_and_add(&tree.vm, vm - old) + (vm - old);
 	peak_raise(&tree.peak_vm, total);
 	fold_max(&m->peak_vm, vm);
+	return 0;
 }
 
 /* Take m out of the tree's sums: its process has gone or exec'd. */
@@ -286,8 +329,10 @@ static __always_inline void proc_fold_peaks(struct proc_info *p,
  * m is then out of the tree's sums, and the caller folds what it held at
  * the peak into its owner's row (proc_fold_dead) and forgets it.
  */
-static __always_inline bool mm_leave(struct proc_info *p, struct mm_state *m)
+ACCT_GLOBAL int mm_leave(struct proc_info *p, struct mm_state *m)
 {
+	if (!p || !m)
+		return 0;
 	if (m->owner == p->pid)
 		proc_fold_peaks(p, m);
 	if (__sync_fetch_and_add(&m->users, -1) > 1) {

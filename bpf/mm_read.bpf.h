@@ -58,6 +58,19 @@ static __always_inline void calibrate_cpu_offsets(void)
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
 /*
+ * task as an untrusted typed pointer, to read its pointer fields
+ * (task->mm): loaded from a trusted task, each one makes the verifier
+ * look up "<type>__safe_trusted" and three more names among the kernel's
+ * 126k BTF types, one by one (btf_nested_type_is_trusted()), at every
+ * visit of the load: most of the load time of on_newtask and on_exec.
+ * The reads through it stay plain loads, guarded by the exception table.
+ */
+static __always_inline struct task_struct *task_fields(struct task_struct *task)
+{
+	return bpf_rdonly_cast(task, bpf_core_type_id_kernel(struct task_struct));
+}
+
+/*
  * A CPU's s32 delta, read through an untrusted typed pointer: a plain
  * load guarded by the exception table, far cheaper than a probe_read
  * helper call. refcount_struct is just a named struct holding an int.
@@ -208,7 +221,7 @@ static __always_inline void note_kstack(struct task_struct *task)
 
 	if (!bpf_core_field_exists(task->stack_vm_area))
 		return;
-	area = task->stack_vm_area;
+	area = task_fields(task)->stack_vm_area;
 	if (area && area->nr_pages)
 		kstack_bytes = (__u64)area->nr_pages << page_shift;
 }

@@ -116,17 +116,34 @@ static __always_inline void proc_set_comm(struct proc_info *p,
 	bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), task->comm);
 }
 
+/*
+ * Where a new mm's state is built before its insert: on the stack it took
+ * 280 of the 512 bytes, and with the accounting's global functions called
+ * from the seeding iterator the frames came to more than 512.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mm_state);
+} mm_scratch SEC(".maps");
+
 /* Start counting mm for process p, seeded with its current counters. */
 static __always_inline void mm_track(struct proc_info *p, struct mm_struct *mm)
 {
 	__u64 key = (__u64)mm;
-	struct mm_state fresh;
-	struct mm_state *m;
+	struct mm_state *fresh, *m;
+	__u32 zero = 0;
 
 	if (!mm)
 		return;
-	mm_init(&fresh, p->pid, p->threads);
-	if (bpf_map_update_elem(&mms, &key, &fresh, BPF_NOEXIST)) {
+	fresh = bpf_map_lookup_elem(&mm_scratch, &zero);
+	if (!fresh) {
+		__sync_fetch_and_add(&tree.lost_mms, 1);
+		return;
+	}
+	mm_init(fresh, p->pid, p->threads);
+	if (bpf_map_update_elem(&mms, &key, fresh, BPF_NOEXIST)) {
 		m = bpf_map_lookup_elem(&mms, &key);
 		if (!m) {
 			__sync_fetch_and_add(&tree.lost_mms, 1);
@@ -187,6 +204,7 @@ static __always_inline __u32 proc_add_thread(struct proc_info *p, int n)
 static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
 				     __u64 clone_flags)
 {
+	struct mm_struct *mm = task_fields(task)->mm;
 	struct proc_info fresh = {};
 	struct mm_state *m;
 	struct proc_info *p;
@@ -206,10 +224,10 @@ static __always_inline void proc_add(struct task_struct *task, __u32 ppid,
 	tree_add_procs(1);
 	tree_add_threads(1);
 
-	mm_key = (__u64)task->mm;
+	mm_key = (__u64)mm;
 	p->mm = mm_key;
 	if (!(clone_flags & CLONE_VM)) {
-		mm_track(p, task->mm);
+		mm_track(p, mm);
 		return;
 	}
 	/* shares its creator's mm: counted once, in the owner's row */
@@ -259,15 +277,10 @@ static __always_inline void proc_finish(struct proc_info *p,
 /* Is task one of the targets, or a descendant of one? */
 static __always_inline bool in_target_tree(struct task_struct *task)
 {
-	/* the same for every task: found once, not per ancestor */
-	int level = view_ns_inum ? view_level_of(tgid_pid(task)) : 0;
 	int i;
 
-	if (level < 0)
-		return false;
 	for (i = 0; i < MAX_ANCESTORS && task; i++) {
-		__u32 tgid = view_ns_inum ? pid_nr_at(tgid_pid(task), level) :
-					    BPF_CORE_READ(task, tgid);
+		__u32 tgid = view_tgid_of(task);
 
 		if (bpf_map_lookup_elem(&targets, &tgid))
 			return true;
@@ -285,6 +298,7 @@ static __always_inline bool in_target_tree(struct task_struct *task)
 static __always_inline void proc_seed(struct task_struct *task)
 {
 	struct proc_info fresh = {};
+	struct mm_struct *mm;
 	struct proc_info *p;
 	__s64 threads;
 
@@ -303,8 +317,9 @@ static __always_inline void proc_seed(struct task_struct *task)
 		return;
 	tree_add_procs(1);
 	tree_add_threads(threads);
-	p->mm = (__u64)task->mm;
-	mm_track(p, task->mm);
+	mm = task_fields(task)->mm;
+	p->mm = (__u64)mm;
+	mm_track(p, mm);
 }
 
 SEC("iter/task")
@@ -343,6 +358,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
 	__u32 tgid = view_tgid(task);
+	struct mm_struct *mm;
 	struct proc_info *p;
 
 	p = bpf_map_lookup_elem(&procs, &tgid);
@@ -352,8 +368,9 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
 	proc_set_comm(p, task);
 	mm_release(p);
 	p->shared_mm_with = 0;
-	p->mm = (__u64)task->mm;
-	mm_track(p, task->mm);
+	mm = task_fields(task)->mm;
+	p->mm = (__u64)mm;
+	mm_track(p, mm);
 	return 0;
 }
 
@@ -373,12 +390,16 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	return 0;
 }
 
-/* Run once by userspace after load, before anything is attached. */
+/*
+ * Run once by userspace after load, before anything is attached, from
+ * taskmem's own thread: per-CPU data's addresses, and the level of
+ * taskmem's pid namespace. 0, or -1 when that level was not found.
+ */
 SEC("syscall")
 int calibrate_cpus(void *ctx)
 {
 	calibrate_cpu_offsets();
-	return 0;
+	return calibrate_view_level();
 }
 
 /* The hot path: one event per change of any mm's RSS counter. */

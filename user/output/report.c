@@ -411,9 +411,12 @@ static void table_unique(FILE *f, const struct tm_report *r)
 	if (u->sample_ms)
 		fprintf(f, ", every %" PRIu64 " ms and at each new RSS peak",
 			u->sample_ms);
-	fprintf(f, "):\n  %s of RSS summed over %" PRIu64 " processes, %s "
-		   "unique: %s counted more than once\n", sum,
-		r->tree.peak_processes, uniq, shared);
+	/* what RSS has beyond unique memory: pages shared in the tree, and
+	 * file pages cached (and charged) before the run */
+	fprintf(f, "):\n  %s of RSS summed over %" PRIu64 " process%s, %s "
+		   "unique: %s counted more than once or cached before\n",
+		sum, r->tree.peak_processes,
+		r->tree.peak_processes == 1 ? "" : "es", uniq, shared);
 	fprintf(f, "  unique at its peak: anon %s, shmem %s, mapped files %s, "
 		   "kernel %s\n", anon, shmem, mapped, kern);
 	if (u->charged_watermark) {

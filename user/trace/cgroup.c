@@ -33,7 +33,7 @@ static int write_file(const char *dir, const char *name, const char *text)
 /* The whole of a small file, NUL-terminated, in buf; length or -errno. */
 static ssize_t read_small(const char *path, char *buf, size_t len)
 {
-	ssize_t n, got = 0;
+	ssize_t n = 0, got = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
@@ -512,8 +512,9 @@ int memcg_sample(struct memcg *c, struct unique_breakdown *b,
 	ssize_t n;
 	int err;
 
-	if (c->stat_fd < 0) {
-		c->stat_fd = open_in(c->path, "memory.stat");
+	if (!c->files_open) {
+		if (c->stat_fd < 0)
+			c->stat_fd = open_in(c->path, "memory.stat");
 		if (c->stat_fd < 0)
 			return -errno;
 		c->usage_fd = open_in(c->path, c->version == 1 ?
@@ -522,6 +523,7 @@ int memcg_sample(struct memcg *c, struct unique_breakdown *b,
 		if (c->version == 1)
 			c->kmem_fd = open_in(c->path,
 					     "memory.kmem.usage_in_bytes");
+		c->files_open = true;
 	}
 	n = pread(c->stat_fd, buf, sizeof(buf) - 1, 0);
 	if (n < 0)
@@ -582,6 +584,7 @@ void memcg_destroy(struct memcg *c)
 	if (c->usage_fd >= 0)
 		close(c->usage_fd);
 	c->stat_fd = c->kmem_fd = c->usage_fd = -1;
+	c->files_open = false;
 	if (c->created) {
 		/* descendants still running go back home, then it can go */
 		snprintf(path, sizeof(path), "%s/cgroup.procs", c->path);

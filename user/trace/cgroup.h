@@ -22,7 +22,9 @@ struct memcg {
 	bool created;		/* made for this run: removed at the end */
 	char path[PATH_MAX];	/* the cgroup's directory */
 	char home[PATH_MAX];	/* taskmem's own cgroup, where leftovers go */
-	int stat_fd;		/* memory.stat, open while sampling; -1 */
+	int stat_fd;		/* memory.stat, open while sampling; -1
+				 * (may be given, opened as the user) */
+	bool files_open;	/* the files below were opened */
 	int kmem_fd;		/* v1 memory.kmem.usage_in_bytes; -1 */
 	int usage_fd;		/* v1 memory.usage_in_bytes, v2 memory.current */
 };

@@ -2,6 +2,7 @@
 /* `taskmem trace`: run a command (or attach), follow its tree, report. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <linux/types.h>
 #include "taskmem.h"
 #include "taskmem.skel.h"
+#include "common/asuser.h"
 #include "common/creds.h"
 #include "common/errors.h"
 #include "common/version.h"
@@ -151,6 +153,18 @@ static int follow_cgroup(struct trace_run *run, struct trace_opts *o)
 		tm_err("%s", why);
 		return TM_EXIT_USAGE;
 	}
+	/* a path the user named: its statistics read with their rights */
+	if (asuser_get()) {
+		snprintf(why, sizeof(why), "%s/memory.stat", run->cg.path);
+		run->cg.stat_fd = asuser_open(why, O_RDONLY | O_CLOEXEC, 0);
+		if (run->cg.stat_fd < 0) {
+			tm_err("cannot follow cgroup %s: %s may not read its "
+			       "memory.stat: %s", o->cgroup, asuser_get()->name,
+			       strerror(-run->cg.stat_fd));
+			run->cg.stat_fd = -1;
+			return TM_EXIT_USAGE;
+		}
+	}
 	pids = malloc(FOLLOW_MAX * sizeof(*pids));
 	if (!pids)
 		return TM_EXIT_FAIL;
@@ -196,10 +210,15 @@ static void targets_cgroup(struct trace_run *run, const struct trace_opts *o)
 	struct unique_result *u = &run->t.report.unique;
 	char why[PATH_MAX + 256];
 	struct memcg other = MEMCG_INIT;
-	int *pids, n, i;
+	int *pids, n, i, err;
 	bool alone;
 
-	if (memcg_of_pid(&run->cg, "", o->pids[0], why, sizeof(why))) {
+	err = memcg_of_pid(&run->cg, "", o->pids[0], why, sizeof(why));
+
+	if (err == -EBUSY)
+		snprintf(why, sizeof(why), "the targets share their memory "
+			 "cgroup with taskmem itself");
+	if (err) {
 		unique_none(u, "%s", why);
 		goto say;
 	}

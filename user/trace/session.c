@@ -178,9 +178,10 @@ static void print_load_stats(const struct taskmem_bpf *skel, int ncpus,
  * Learn where each CPU's per-CPU data lives, once, before anything is
  * attached (calibrate_cpus in mm_read.bpf.h). Without every possible CPU,
  * counters are the kernel's approximate ones, and the report says by how
- * much they can be off.
+ * much they can be off. The same run finds the level of taskmem's pid
+ * namespace (pidns.bpf.h); without it no pid would match: 0 or -errno.
  */
-static void calibrate(struct tracer *t, int ncpus)
+static int calibrate(struct tracer *t, int ncpus)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
 	struct taskmem_bpf *skel = t->skel;
@@ -190,6 +191,11 @@ static void calibrate(struct tracer *t, int ncpus)
 	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.calibrate_cpus),
 				     &opts);
 	(void)ncpus;
+	if (!err && opts.retval) {
+		tm_err("cannot find taskmem's pid namespace among its own pid's "
+		       "levels");
+		return -ESRCH;
+	}
 	if (err || (int)skel->bss->cpus_ready < real) {
 		skel->bss->cpus_ready = 0;
 		/*
@@ -199,6 +205,7 @@ static void calibrate(struct tracer *t, int ncpus)
 		t->report.counter_error_pages =
 			(uint64_t)real * ((real * 2 > 32 ? real * 2 : 32) - 1);
 	}
+	return 0;
 }
 
 int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
@@ -244,7 +251,9 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	bpf_map__set_max_entries(skel->maps.exits, ringbuf_bytes(o->max_procs));
 	bpf_program__set_autoload(skel->progs.on_mmap_unlock,
 				  features.mmap_lock_tp);
-	/* the seeding iterator runs on demand (attach.c) */
+	/* the seeding iterator runs on demand (attach.c), for -p only: its
+	 * verification took a fifth of the start-up */
+	bpf_program__set_autoload(skel->progs.seed_targets, o->npids > 0);
 	bpf_program__set_autoattach(skel->progs.seed_targets, false);
 
 	t0 = tracer_now_ns();
@@ -255,7 +264,9 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 		return err;
 	}
 	print_load_stats(skel, ncpus, (tracer_now_ns() - t0) / 1e6);
-	calibrate(t, ncpus);
+	err = calibrate(t, ncpus);
+	if (err)
+		return err;
 	err = taskmem_bpf__attach(skel);
 	if (err) {
 		tm_err("cannot attach BPF programs: %s", strerror(-err));
@@ -270,6 +281,7 @@ static int on_exit_record(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct proc_info))
 		return 0;
+	t->exit_records++;
 	if (model_add_proc(&t->report, data))
 		t->report.lost_events++;
 	return 0;
@@ -342,11 +354,36 @@ static int wait_for_programs(void)
 	return err;
 }
 
+/*
+ * Has every process tracked so far handed in its exit record (or counted
+ * it lost)? Then a program still running after the detach can only be at
+ * the tail of one (deleting an exited process's entry, which
+ * collect_proc skips, or taking a thread's share out of current sums):
+ * no peak, total or lost counter can change any more. Only new processes
+ * raise procs_total, and their creator is a tracked thread that has not
+ * exited. The memory attribution's programs are not covered.
+ */
+static bool tree_settled(const struct tracer *t)
+{
+	const struct tree_state *ts = &t->skel->bss->tree;
+	uint64_t lost = __atomic_load_n(&ts->lost_events, __ATOMIC_ACQUIRE);
+	int64_t total = __atomic_load_n(&ts->procs_total, __ATOMIC_ACQUIRE);
+
+	return !t->prof && total >= 0 &&
+	       t->exit_records + lost >= (uint64_t)total;
+}
+
 int tracer_stop(struct tracer *t)
 {
 	int err;
 
 	taskmem_bpf__detach(t->skel);
+	err = ring_buffer__consume(t->rb);
+	if (err < 0)
+		return err;
+	/* the RCU grace period took 6 to 30 ms, a third of a short run */
+	if (tree_settled(t))
+		return 0;
 	err = wait_for_programs();
 	if (err) {
 		tm_err("cannot wait for the BPF programs to stop: %s",
@@ -425,6 +462,9 @@ static int collect_proc(void *ctx, const void *value)
 	struct proc_info pi = *(const struct proc_info *)value;
 	uint64_t minflt, majflt;
 
+	/* being deleted: its exit record is on its way, or taken already */
+	if (pi.flags & TM_PROC_EXITED)
+		return 0;
 	/* the kernel's sums cover threads that have not exited */
 	if (c->faults && !procfs_faults(pi.pid, &minflt, &majflt)) {
 		pi.min_flt = minflt;

@@ -28,6 +28,7 @@ struct tracer {
 	int sfd;
 	int epfd;
 	uint64_t t0_ns;			/* when tracing began */
+	uint64_t exit_records;		/* consumed from the ring buffer */
 };
 
 #define TRACER_INIT { .sfd = -1, .epfd = -1 }

@@ -165,6 +165,47 @@ static void test_cgroup_check(void **state)
 	assert_false(p.o.long_table);
 }
 
+
+static void test_memory_cgroup_options(void **state)
+{
+	char *dflt[] = { "--", "ls", NULL };
+	char *none[] = { "--no-cgroup", "--", "ls", NULL };
+	char *follow[] = { "--cgroup", "/system.slice/x", "-d", "2", NULL };
+	char *ms[] = { "--memory-sample-ms", "20", "--", "ls", NULL };
+	char *ms_bad[] = { "--memory-sample-ms", "0", "--", "ls", NULL };
+	char *ms_big[] = { "--memory-sample-ms", "60001", "--", "ls", NULL };
+	char *empty[] = { "--cgroup", "", NULL };
+	char *with_cmd[] = { "--cgroup", "/x", "--", "ls", NULL };
+	char *with_pid[] = { "--cgroup", "/x", "-p", "1", NULL };
+	char *contra[] = { "--no-cgroup", "--cgroup-check", "--", "ls", NULL };
+	char *user[] = { "--cgroup", "/x", "--user", "nobody", NULL };
+	struct parsed p;
+
+	(void)state;
+	parse(dflt, &p);
+	assert_false(p.o.no_cgroup);
+	assert_null(p.o.cgroup);
+	assert_int_equal(p.o.memory_sample_ms, TM_MEMORY_SAMPLE_MS_DEFAULT);
+	parse(none, &p);
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.no_cgroup);
+	parse(follow, &p);
+	assert_int_equal(p.ret, 0);
+	assert_string_equal(p.o.cgroup, "/system.slice/x");
+	assert_null(p.o.cmd);
+	assert_int_equal(p.o.npids, 0);
+	parse(ms, &p);
+	assert_int_equal(p.ret, 0);
+	assert_int_equal(p.o.memory_sample_ms, 20);
+	expect_error(ms_bad, "'0'");
+	expect_error(ms_big, "'60001'");
+	expect_error(empty, "--cgroup");
+	expect_error(with_cmd, "not several");
+	expect_error(with_pid, "not several");
+	expect_error(contra, "--no-cgroup");
+	expect_error(user, "--user");
+}
+
 static void test_max_procs(void **state)
 {
 	char *sep[] = { "--max-procs", "1000", "--", "ls", NULL };
@@ -680,6 +721,7 @@ int main(void)
 		cmocka_unit_test(test_format_last_wins),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_cgroup_check),
+		cmocka_unit_test(test_memory_cgroup_options),
 		cmocka_unit_test(test_max_procs),
 		cmocka_unit_test(test_command_keeps_its_options),
 		cmocka_unit_test(test_command_ls_l),

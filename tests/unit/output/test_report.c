@@ -749,6 +749,87 @@ static void test_json_cgroup_v1_kmem(void **state)
 	assert_int_equal(get_int(c, "peak_kmem_bytes"), 3 * MIB);
 }
 
+
+/* A memory cgroup's figures: Pool(4)-like, 5 processes sharing. */
+static void set_unique(struct tm_report *r)
+{
+	struct unique_result *u = &r->unique;
+
+	memset(u, 0, sizeof(*u));
+	u->at_peak.item[UNIQUE_ANON] = 400 * MIB;
+	u->at_peak.item[UNIQUE_FILE_MAPPED] = 2 * MIB;
+	u->at_peak.item[UNIQUE_KERNEL_OTHER] = 16 * MIB;
+	u->peak_unique = 418 * MIB;
+	u->peak_charged = 430 * MIB;
+	u->shared_at_peak = 100 * MIB;
+	u->sample_ms = 50;
+	u->valid = true;
+	snprintf(u->source, sizeof(u->source), "memcg-v1-sampled");
+}
+
+static void test_json_unique(void **state)
+{
+	struct fixture *fx = *state;
+	struct json_object *t, *at;
+
+	set_unique(&fx->r);
+	t = get(render_json(fx), "tree");
+	assert_int_equal(get_int(t, "peak_unique_bytes"), 418 * MIB);
+	assert_int_equal(get_int(t, "peak_charged_bytes"), 430 * MIB);
+	assert_int_equal(get_int(t, "shared_bytes_at_peak"), 100 * MIB);
+	assert_int_equal(get_int(t, "memory_sample_ms"), 50);
+	assert_string_equal(get_string(t, "memory_source"), "memcg-v1-sampled");
+	assert_true(json_object_is_type(get(t, "charged_watermark_bytes"),
+					json_type_null));
+	at = get(t, "unique_at_peak");
+	assert_int_equal(get_int(at, "anon"), 400 * MIB);
+	assert_int_equal(get_int(at, "file_mapped"), 2 * MIB);
+	assert_int_equal(get_int(at, "kernel_other"), 16 * MIB);
+	assert_int_equal(get_int(at, "sock"), 0);
+	assert_int_equal(json_object_object_length(at), UNIQUE_NR_ITEMS);
+}
+
+static void test_json_unique_none(void **state)
+{
+	struct fixture *fx = *state;
+	struct json_object *t;
+
+	unique_none(&fx->r.unique, "--no-cgroup was given");
+	t = get(render_json(fx), "tree");
+	assert_string_equal(get_string(t, "memory_source"),
+			    "none: --no-cgroup was given");
+	assert_true(json_object_is_type(get(t, "peak_unique_bytes"),
+					json_type_null));
+	assert_true(json_object_is_type(get(t, "unique_at_peak"),
+					json_type_null));
+	assert_int_equal(get_int(t, "shared_bytes_at_peak"), 0);
+}
+
+static void test_table_unique(void **state)
+{
+	struct fixture *fx = *state;
+	const char *out;
+
+	assert_null(strstr(render(fx, report_table, false), "memory cgroup"));
+	set_unique(&fx->r);
+	fx->r.tree.peak_processes = 5;
+	out = render(fx, report_table, false);
+	expect_contains(out, "memory cgroup (memcg-v1-sampled, every 50 ms");
+	expect_contains(out, "of RSS summed over 5 processes, 418.0 MiB "
+			     "unique: 100.0 MiB counted more than once or "
+			     "cached before\n");
+	expect_contains(out, "unique at its peak: anon 400.0 MiB, shmem 0 B, "
+			     "mapped files 2.00 MiB, kernel 16.00 MiB\n");
+	expect_contains(out, "charged: 430.0 MiB at its peak");
+	fx->r.unique.charged_watermark = 900 * MIB;
+	out = render(fx, report_table, false);
+	expect_contains(out, "watermark since it was made: 900.0 MiB");
+	unique_none(&fx->r.unique, "no memory cgroup");
+	out = render(fx, report_table, false);
+	expect_contains(out, "memory cgroup: none: no memory cgroup; shared "
+			     "pages are counted once per process\n");
+}
+
 static void test_json_attached(void **state)
 {
 	struct fixture *fx = *state;
@@ -1237,6 +1318,8 @@ int main(void)
 		TEST(test_json_lost),
 		TEST(test_json_no_processes),
 		TEST(test_json_cgroup_v2),
+		TEST(test_json_unique),
+		TEST(test_json_unique_none),
 		TEST(test_json_cgroup_v1_kmem),
 		TEST(test_json_attached),
 		TEST(test_table_header),
@@ -1252,6 +1335,7 @@ int main(void)
 		TEST(test_table_no_warning),
 		TEST(test_table_warning),
 		TEST(test_table_cgroup),
+		TEST(test_table_unique),
 		TEST(test_interim),
 		cmocka_unit_test(test_interim_largest),
 		cmocka_unit_test(test_table_groups),

@@ -342,6 +342,33 @@ static void test_round_trip_no_cgroup(void **state)
 	assert_false(fx->s.r.cgroup.has_kmem);
 }
 
+
+static void test_round_trip_unique(void **state)
+{
+	struct fixture *fx = *state;
+	struct unique_result *u = &fx->r.unique;
+
+	u->at_peak.item[UNIQUE_ANON] = 256 * MIB;
+	u->at_peak.item[UNIQUE_SHMEM] = 3 * MIB;
+	u->at_peak.item[UNIQUE_SOCK] = 5;
+	u->peak_unique = unique_sum(&u->at_peak);
+	u->peak_charged = 300 * MIB;
+	u->charged_watermark = 400 * MIB;
+	u->shared_at_peak = 7 * MIB;
+	u->sample_ms = 50;
+	u->valid = true;
+	snprintf(u->source, sizeof(u->source), "memcg-v2-sampled");
+	round_trip(fx);
+	assert_memory_equal(&fx->s.r.unique, u, sizeof(*u));
+	/* without figures */
+	reader_free(&fx->s);
+	free(fx->json);
+	free(fx->again);
+	unique_none(u, "--no-cgroup was given");
+	round_trip(fx);
+	assert_memory_equal(&fx->s.r.unique, u, sizeof(*u));
+}
+
 static void test_round_trip_cgroup_v2(void **state)
 {
 	struct fixture *fx = *state;
@@ -803,6 +830,7 @@ int main(void)
 		TEST(test_round_trip_formats),
 		TEST(test_round_trip_no_cgroup),
 		TEST(test_round_trip_cgroup_v2),
+		TEST(test_round_trip_unique),
 		TEST(test_attached),
 		TEST(test_no_processes),
 		TEST(test_timeline),
