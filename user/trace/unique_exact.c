@@ -14,10 +14,10 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include "common/errors.h"
+#include "trace/features.h"
 #include "trace/unique_exact.h"
 #include "unique_events.h"
 #include "unique.skel.h"
@@ -25,31 +25,14 @@
 struct unique_state {
 	struct unique_bpf *skel;
 	struct memcg *cg;
+	bool verbose;
 };
-
-bool unique_exact_supported(void)
-{
-	const char *missing = getenv("TASKMEM_MISSING_FEATURE");
-	struct btf *btf;
-	bool ok;
-
-	if (missing && !strcmp(missing, "memcg_tracepoints"))
-		return false;
-	btf = btf__load_vmlinux_btf();
-	ok = btf &&
-	     btf__find_by_name_kind(btf, "btf_trace_mod_memcg_lruvec_state",
-				    BTF_KIND_TYPEDEF) > 0 &&
-	     btf__find_by_name_kind(btf, "btf_trace_mod_memcg_state",
-				    BTF_KIND_TYPEDEF) > 0;
-	btf__free(btf);
-	return ok;
-}
 
 const struct unique_source *unique_source_pick(const struct trace_opts *o)
 {
 	if (!o->exact_unique)
 		return &unique_sampled;
-	if (unique_exact_supported())
+	if (features_memcg_events())
 		return &unique_exact;
 	tm_err("cannot follow memory cgroup events: this kernel lacks the "
 	       "memcg tracepoints (Linux 6.14); unique memory is sampled "
@@ -176,10 +159,10 @@ static int exact_start(struct unique_state **out, struct memcg *cg,
 	uint64_t usage = 0;
 	int err;
 
-	(void)o;
 	if (!st)
 		return -ENOMEM;
 	st->cg = cg;
+	st->verbose = o->verbose;
 	memset(&seed, 0, sizeof(seed));
 	if (!cg->created && (err = memcg_sample(cg, &seed, &usage))) {
 		snprintf(why, len, "cannot read %s/memory.stat: %s", cg->path,
@@ -231,17 +214,22 @@ static int exact_finish(struct unique_state *st, struct unique_result *u)
 	if (!st->cg->created && !memcg_sample(st->cg, &b, &usage))
 		unique_offer_charged(u, usage);
 	/*
-	 * Events the programs did not see: another program was running on
-	 * that CPU (recursion), or the cgroup was too deep. Either may be
-	 * another cgroup's; each is at most a page of ours, or a batch.
+	 * Events the programs did not see: the same program was already
+	 * running on that CPU (an interrupt's memory change while it ran), or
+	 * the cgroup was too deep. Most are other cgroups' (a busy machine
+	 * misses a few hundred a second, empty programs too), and each is
+	 * one change, so they are shown with -v, or when there are enough of
+	 * them, 1% of the job's, to matter.
 	 */
 	lost = st->skel->bss->lost_too_deep +
 	       recursion_misses(st->skel->progs.unique_lruvec) +
 	       recursion_misses(st->skel->progs.unique_memcg);
-	if (lost)
-		tm_err("--exact-unique: %llu memory cgroup events (of any "
-		       "cgroup) were not seen: unique memory may be off by "
-		       "that many changes", (unsigned long long)lost);
+	if (st->verbose || (lost && lost >= s.events / 100))
+		tm_err("--exact-unique: %llu memory cgroup events of the "
+		       "machine were not seen (against %llu of the job's "
+		       "applied): unique memory may be off by as many changes",
+		       (unsigned long long)lost,
+		       (unsigned long long)s.events);
 	return 0;
 }
 

@@ -9,15 +9,8 @@
 #ifndef TM_UNIQUE_EXACT_H
 #define TM_UNIQUE_EXACT_H
 
-#include <stdbool.h>
 #include "trace/unique_source.h"
 
 extern const struct unique_source unique_exact;
-
-/*
- * Whether the running kernel has the memcg tracepoints (Linux 6.14); the
- * test hook TASKMEM_MISSING_FEATURE=memcg_tracepoints says no.
- */
-bool unique_exact_supported(void);
 
 #endif /* TM_UNIQUE_EXACT_H */
