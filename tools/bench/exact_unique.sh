@@ -41,25 +41,48 @@ TMP=$(mktemp -d /tmp/taskmem-exact-bench.XXXXXX) || fail "create a temporary dir
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$(dirname "$OUT_MD")"
 
-# timed FILE CMD...: appends the wall time of CMD in microseconds to FILE
+# The storm's own times, inside taskmem or not: "WALL CPU" in seconds (CPU:
+# user + system of the storm, where its page faults run the BPF programs;
+# on a shared machine wall time also counts waiting for a CPU, CPU time
+# does not)
+# shellcheck disable=SC2016 # expanded by the bash that runs it
+TIMED='out=$1; shift; TIMEFORMAT="%R %U %S"
+{ time "$@" >/dev/null; } 2>"$out.t" && awk '\''{ print $1, $2 + $3 }'\'' "$out.t" >>"$out"'
+
+# timed FILE [TASKMEM OPTIONS --]: one storm, its times appended to FILE
 timed() {
+	local out=$1
+
+	shift
+	if (($#)); then
+		"$TASKMEM" trace -q --as-root -o /dev/null "$@" \
+			bash -c "$TIMED" bash "$out" "${storm[@]}" 2>>"$TMP/log"
+	else
+		bash -c "$TIMED" bash "$out" "${storm[@]}" 2>>"$TMP/log"
+	fi || fail "run the storm ($*): it failed (see $TMP/log)"
+}
+
+# startup FILE [OPTIONS]: the wall time of taskmem trace -- /bin/true, in s
+startup() {
 	local out=$1 t0 t1
 
 	shift
 	t0=${EPOCHREALTIME/./}
-	"$@" >/dev/null 2>>"$TMP/log" || fail "run $*: it failed (see $TMP/log)"
+	"$TASKMEM" trace -q --as-root -o /dev/null "$@" -- /bin/true 2>>"$TMP/log" ||
+		fail "run taskmem trace $* -- /bin/true"
 	t1=${EPOCHREALTIME/./}
-	echo $((t1 - t0)) >>"$out"
+	awk -v us=$((t1 - t0)) 'BEGIN { print us / 1e6 }' >>"$out"
 }
 
 storm=("$STRESS" faults "$MIB" "$ROUNDS")
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 for ((r = 1; r <= RUNS; r++)); do
 	echo "exact-unique-bench: round $r of $RUNS" >&2
-	timed "$TMP/untraced" "${storm[@]}"
-	timed "$TMP/taskmem" "$TASKMEM" trace -q --as-root -o /dev/null -- "${storm[@]}"
-	timed "$TMP/exact" "$TASKMEM" trace -q --as-root --exact-unique \
-		-o /dev/null -- "${storm[@]}"
+	timed "$TMP/untraced"
+	timed "$TMP/taskmem" --
+	timed "$TMP/exact" --exact-unique --
+	startup "$TMP/start-taskmem"
+	startup "$TMP/start-exact" --exact-unique
 done
 
 # The statistics run: after the storm, still inside taskmem, the workload
@@ -78,33 +101,45 @@ read -r events ns < <(jq -s -r '[.[] | select(.name == "unique_lruvec" or
 	"$TMP/progs.json")
 [[ $events -gt 0 ]] || fail "find the --exact-unique programs' statistics"
 
-min() { sort -n "$1" | head -1; }
-# mratio A B: the median over the rounds of B/A
+# col FILE N: column N of FILE; min FILE [N]: its smallest value
+col() { awk -v c="${2:-1}" '{ print $c }' "$1"; }
+min() { col "$1" "${2:-1}" | sort -g | head -1; }
+# mratio A B N: the median over the rounds of B/A, column N
 mratio() {
-	paste "$1" "$2" | awk '{ print $2 / $1 }' | sort -n |
+	paste <(col "$1" "$3") <(col "$2" "$3") | awk '{ print $2 / $1 }' | sort -g |
 		awk '{ v[NR] = $1 } END { printf "%.4f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-a=$(min "$TMP/untraced")
-b=$(min "$TMP/taskmem")
-c=$(min "$TMP/exact")
+# row WHAT N: the table row of column N (1 wall, 2 CPU)
+row() {
+	awk -v w="$1" -v a="$(min "$TMP/untraced" "$2")" -v b="$(min "$TMP/taskmem" "$2")" \
+		-v c="$(min "$TMP/exact" "$2")" -v m1="$(mratio "$TMP/untraced" "$TMP/taskmem" "$2")" \
+		-v m2="$(mratio "$TMP/untraced" "$TMP/exact" "$2")" -v m3="$(mratio "$TMP/taskmem" "$TMP/exact" "$2")" \
+		'BEGIN { printf "| %s | %.3f s | %.3f s | %.3f s | %+.1f%% | %+.1f%% | %+.1f%% | %+.1f%%, %+.1f%%, %+.1f%% |\n",
+			w, a, b, c, (b / a - 1) * 100, (c / a - 1) * 100, (c / b - 1) * 100,
+			(m1 - 1) * 100, (m2 - 1) * 100, (m3 - 1) * 100 }'
+}
+b=$(min "$TMP/taskmem" 2)
+c=$(min "$TMP/exact" 2)
 {
 	echo "## --exact-unique: memcg events in BPF against the sampled default"
 	echo
-	echo "page-fault storm: $MIB MiB touched page by page, $ROUNDS rounds; $RUNS runs each, interleaved;"
+	echo "page-fault storm: $MIB MiB touched page by page, $ROUNDS rounds, timed inside taskmem (start-up apart); $RUNS runs each, interleaved;"
 	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, Linux $(uname -r), load average $LOAD_START at start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 	echo
-	echo "| untraced min | taskmem min | taskmem --exact-unique min | taskmem / untraced | --exact-unique / untraced | --exact-unique / taskmem | medians of ratios (same order) |"
-	echo "|---|---|---|---|---|---|---|"
-	awk -v a="$a" -v b="$b" -v c="$c" -v m1="$(mratio "$TMP/untraced" "$TMP/taskmem")" \
-		-v m2="$(mratio "$TMP/untraced" "$TMP/exact")" -v m3="$(mratio "$TMP/taskmem" "$TMP/exact")" \
-		'BEGIN { printf "| %.3f s | %.3f s | %.3f s | %+.1f%% | %+.1f%% | %+.1f%% | %+.1f%%, %+.1f%%, %+.1f%% |\n",
-			a / 1e6, b / 1e6, c / 1e6, (b / a - 1) * 100, (c / a - 1) * 100,
-			(c / b - 1) * 100, (m1 - 1) * 100, (m2 - 1) * 100, (m3 - 1) * 100 }'
+	echo "| storm time | untraced min | taskmem min | taskmem --exact-unique min | taskmem / untraced | --exact-unique / untraced | --exact-unique / taskmem | medians of ratios (same order) |"
+	echo "|---|---|---|---|---|---|---|---|"
+	row wall 1
+	row "CPU (user + system)" 2
 	echo
-	echo "| memcg events in one storm (system wide) | programs' run time per event | wall time added per event ((C - B) / events) | peak_unique_bytes |"
+	echo "| start-up (\`-- /bin/true\`, min) | taskmem | taskmem --exact-unique |"
+	echo "|---|---|---|"
+	awk -v a="$(min "$TMP/start-taskmem")" -v b="$(min "$TMP/start-exact")" \
+		'BEGIN { printf "| wall | %.3f s | %.3f s |\n", a, b }'
+	echo
+	echo "| memcg events in one storm (system wide) | programs' run time per event (bpf_stats) | CPU time added per event ((C - B) / events) | peak_unique_bytes |"
 	echo "|---|---|---|---|"
 	awk -v n="$events" -v ns="$ns" -v b="$b" -v c="$c" \
 		-v pk="$(jq -r .tree.peak_unique_bytes "$TMP/stats.json")" \
 		'BEGIN { printf "| %d | %.0f ns | %.0f ns | %.1f MiB |\n", n, ns / n,
-			(c - b) * 1000 / n, pk / 1048576 }'
+			(c - b) * 1e9 / n, pk / 1048576 }'
 } | tee "$OUT_MD"
