@@ -174,6 +174,7 @@ bench: all
 	$(Q)tools/install-deps.sh bpftrace time python3
 	$(Q)bash tools/bench/overhead.sh
 	$(Q)bash tools/bench/profile.sh
+	$(Q)bash tools/bench/exact_unique.sh
 
 # The whole runtimes matrix of docs/results/runtimes.md (long: ~2 h with
 # 3 runs a cell). It raises kernel.pid_max, kernel.threads-max and

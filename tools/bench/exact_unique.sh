@@ -2,14 +2,18 @@
 # exact_unique.sh: what --exact-unique costs on the page-fault storm
 # (`make bench`). The storm untraced (A), under `taskmem trace` with its
 # default sampled unique memory (B) and under `taskmem trace --exact-unique`
-# (C) run interleaved A B C A B C ... RUNS times; noise only ever adds time,
-# so the figures that count are the ratios of the minimum wall times (the
-# medians of the per-round ratios are printed beside them). Then one more
-# --exact-unique run with the kernel's BPF statistics on (tools/bpf-stats:
-# BPF_ENABLE_STATS, off again when it exits) counts the memcg events its
-# two programs ran on, system wide, and their run time: the cost per event
-# is shown both as the programs' own run time and as the wall time C adds
-# to B divided by the events (which includes the tracepoint's dispatch).
+# (C) run interleaved A B C A B C ... RUNS times, each timed inside taskmem
+# (its start-up is measured apart, with `-- /bin/true`): wall time, and
+# CPU time (user + system of the storm, whose page faults run the BPF
+# programs), which waiting for a CPU on a shared machine does not inflate.
+# Noise only ever adds time, so the figures that count are the ratios of
+# the minimums (the medians of the per-round ratios are printed beside
+# them). Then one more --exact-unique run with the kernel's BPF statistics
+# on (tools/bpf-stats: BPF_ENABLE_STATS, off again when it exits) counts
+# the memcg events its two programs ran on, system wide, and their run
+# time: the cost per event is shown both as the programs' own run time and
+# as the CPU time C adds to B divided by the events (which includes the
+# tracepoint's dispatch).
 #
 # Environment: RUNS (default 7), OUT_MD (markdown report, default
 # build/bench/exact_unique.md), TASKMEM, STRESS, BPF_STATS, MIB and ROUNDS
