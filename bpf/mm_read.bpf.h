@@ -135,13 +135,12 @@ static __noinline __s64 other_cpus_deltas(__u64 deltas, __u32 skip)
  * userspace then says so in the report.
  */
 static __always_inline __s64 counter_read(struct mm_state *m, int member,
-					  struct percpu_counter *pc)
+					  __s64 count, __u64 deltas)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 cpu = bpf_get_smp_processor_id();
-	__u64 deltas = (__u64)pc->counters;
 	__u64 mig = task->se.nr_migrations;
-	__s64 val = pc->count, others;
+	__s64 val = count, others;
 	int i = member;
 
 	if (cpu >= cpus_ready || cpu >= TM_MAX_CPUS)
@@ -161,6 +160,15 @@ static __always_inline __s64 counter_read(struct mm_state *m, int member,
 	return val > 0 ? val : 0;
 }
 
+/*
+ * One counter of mm's rss_stat, its shared count and its per-CPU deltas'
+ * address. Read as mm->rss_stat[i].field, one CO-RE relocation against
+ * mm_struct, not through a struct percpu_counter pointer: each type
+ * relocated costs libbpf a scan of the kernel's 126k BTF types at load.
+ */
+#define RSS_COUNTER(mm, i) \
+	(mm)->rss_stat[i].count, (__u64)(mm)->rss_stat[i].counters
+
 static __always_inline void mm_sync_counter(struct mm_state *m,
 					    struct mm_struct *mm, int member)
 {
@@ -168,19 +176,19 @@ static __always_inline void mm_sync_counter(struct mm_state *m,
 	switch (member) {
 	case TM_FILEPAGES:
 		mm_set(m, member, counter_read(m, TM_FILEPAGES,
-					       &mm->rss_stat[TM_FILEPAGES]));
+					       RSS_COUNTER(mm, TM_FILEPAGES)));
 		break;
 	case TM_ANONPAGES:
 		mm_set(m, member, counter_read(m, TM_ANONPAGES,
-					       &mm->rss_stat[TM_ANONPAGES]));
+					       RSS_COUNTER(mm, TM_ANONPAGES)));
 		break;
 	case TM_SWAPENTS:
 		mm_set(m, member, counter_read(m, TM_SWAPENTS,
-					       &mm->rss_stat[TM_SWAPENTS]));
+					       RSS_COUNTER(mm, TM_SWAPENTS)));
 		break;
 	case TM_SHMEMPAGES:
 		mm_set(m, member, counter_read(m, TM_SHMEMPAGES,
-					       &mm->rss_stat[TM_SHMEMPAGES]));
+					       RSS_COUNTER(mm, TM_SHMEMPAGES)));
 		break;
 	}
 }

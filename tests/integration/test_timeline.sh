@@ -14,7 +14,7 @@ set -u
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The --timeline columns, as the README lists them.
-CSV_HEADER=time_s,pid,comm,processes,threads,rss_bytes,anon_bytes,file_bytes,shmem_bytes,max_rss_bytes,footprint_bytes,max_footprint_bytes,kernel_bytes
+CSV_HEADER=time_s,pid,comm,processes,threads,rss_bytes,anon_bytes,file_bytes,shmem_bytes,max_rss_bytes,footprint_bytes,max_footprint_bytes,kernel_bytes,unique_bytes
 # The fields of a process in the JSON report (README); the csv format's
 # columns are among them.
 PROC_FIELDS=(pid ppid comm peak_rss_bytes peak_anon_bytes peak_file_bytes
@@ -162,8 +162,13 @@ case_peaks() {
 		--plot "$tmp/peaks.svg" --perfetto "$tmp/peaks.trace.json" \
 		-- "$TOOLS/memshape" peaks 128 64 1500 || return
 	equals_str "peaks: timeline CSV header" "$(head -n 1 "$csv")" "$CSV_HEADER"
-	equals "peaks: CSV rows without 13 fields" \
-		"$(awk -F, 'NF != 13' "$csv" | wc -l)" 0
+	equals "peaks: CSV rows without 14 fields" \
+		"$(awk -F, 'NF != 14' "$csv" | wc -l)" 0
+	# the tree's rows hold unique memory, the processes' rows none
+	expect_range "peaks: tree rows with unique_bytes of 64 MiB or more" int \
+		"$(awk -F, '$2 == 0 && $14 >= 67108864' "$csv" | wc -l)" 1 ""
+	equals "peaks: process rows with unique_bytes" \
+		"$(awk -F, 'NR > 1 && $2 != 0 && $14 != ""' "$csv" | wc -l)" 0
 	expect_range "peaks: tree rows (a sample a second, one at exit)" int \
 		"$(csv_col "$csv" pid tree | wc -l)" 2 4
 	gaps=$(csv_col "$csv" time_s tree | awk 'NR > 1 && $1 - p > m { m = $1 - p }

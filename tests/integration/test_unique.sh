@@ -116,8 +116,11 @@ case_coldread() {
 	cached=$(awk '$1 == "cached_before_bytes" { print $2 }' "$tmp/$n.out")
 	is_int "$cached" || cached=0
 	echo "# $n: $(mib "$cached") of the file stayed cached before the read"
+	# 10% below: under memory pressure the kernel may reclaim the first
+	# pages read before the last ones are (255.5 MiB seen once, with
+	# nothing cached before the read)
 	bytes_range "$n: tree.peak_charged_bytes" \
-		"$(val .tree.peak_charged_bytes)" $((256 * M - cached)) ""
+		"$(val .tree.peak_charged_bytes)" $(((256 * M - cached) * 9 / 10)) ""
 	bytes_range "$n: tree.peak_unique_bytes" \
 		"$(val .tree.peak_unique_bytes)" 1 $((32 * M))
 }

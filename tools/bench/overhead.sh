@@ -14,10 +14,16 @@
 #
 # Then taskmem is loaded as if the machine had 2, 64, 256 and 4096 CPUs (the
 # TASKMEM_NR_CPUS test hook) to show that verified instructions and load
-# time stay flat.
+# time stay flat, and once inside a PID namespace (unshare -pf), where the
+# programs must be no larger.
+#
+# BASELINE=PATH (another taskmem binary, for example the last release's)
+# measures that one too, in the same run and interleaved with TASKMEM:
+# start-up, its RSS tracing 10000 processes, verified instructions and load
+# times; the tables then show it beside TASKMEM. The budgets are TASKMEM's.
 #
 # Environment: RUNS (default 7; RUNS=3 for a quick look), OUT_MD (markdown
-# report, default build/bench/performance.md), TASKMEM, STRESS, PYTHON,
+# report, default build/bench/performance.md), TASKMEM, BASELINE, STRESS, PYTHON,
 # BPFTRACE (the programs to use), ONLY (a space-separated subset of the
 # workloads: faults forks threads asyncio syscalls), SYSCALLS (getppid()
 # calls of the syscalls workload, default 10000000).
@@ -40,6 +46,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUNS=${RUNS:-7}
 OUT_MD=${OUT_MD:-$ROOT/build/bench/performance.md}
 TASKMEM=${TASKMEM:-$ROOT/build/taskmem}
+BASELINE=${BASELINE:-}
 STRESS=${STRESS:-$ROOT/build/tools/stress}
 BPFTRACE=${BPFTRACE:-bpftrace}
 if [[ -z ${PYTHON:-} ]]; then
@@ -150,6 +157,7 @@ check_setup() {
 		fail "use RUNS '$RUNS': give a whole number of runs, 1 or more"
 	[[ $(id -u) -eq 0 ]] || fail "load BPF programs: run as root"
 	[[ -x $TASKMEM ]] || fail "find $TASKMEM: run make first"
+	[[ -z $BASELINE || -x $BASELINE ]] || fail "run BASELINE '$BASELINE': not an executable"
 	[[ -x $STRESS ]] || fail "find $STRESS: run make first"
 	command -v "$PYTHON" >/dev/null ||
 		fail "find $PYTHON: install it (apt-get install -y python3)"
@@ -319,13 +327,14 @@ run_stats() {
 # two ways: its VmHWM polled until it exits (misses growth in its last
 # 10 ms), and GNU time's maximum RSS, which is the largest of taskmem and
 # every descendant reaped (here each is a 1-2 MiB stress process), so an
-# upper bound of taskmem's own
+# upper bound of taskmem's own. Arguments: the binary (default TASKMEM) and
+# a suffix for the files it writes.
 run_rss10k() {
-	local tp tm="" i poller
+	local bin=${1:-$TASKMEM} sfx=${2:-} tp tm="" i poller
 
 	if [[ -x /usr/bin/time ]]; then
-		/usr/bin/time -f %M -o "$TMP/rss10k.time" "$TASKMEM" trace --as-root -f json \
-			-o "$TMP/rss10k.json" -- "${W_rss10k[@]}" 2>>"$TMP/log" &
+		/usr/bin/time -f %M -o "$TMP/rss10k$sfx.time" "$bin" trace --as-root -f json \
+			-o "$TMP/rss10k$sfx.json" -- "${W_rss10k[@]}" 2>>"$TMP/log" &
 		tp=$!
 		for ((i = 0; i < 1000; i++)); do
 			read -r tm _ <"/proc/$tp/task/$tp/children" 2>/dev/null || true
@@ -334,36 +343,63 @@ run_rss10k() {
 		done
 		[[ -n $tm ]] || fail "find taskmem's pid under /usr/bin/time"
 	else
-		"$TASKMEM" trace --as-root -f json -o "$TMP/rss10k.json" -- \
+		"$bin" trace --as-root -f json -o "$TMP/rss10k$sfx.json" -- \
 			"${W_rss10k[@]}" 2>>"$TMP/log" &
 		tp=$!
 		tm=$tp
 	fi
-	poll_hwm "$tm" >"$TMP/rss10k.hwm" &
+	poll_hwm "$tm" >"$TMP/rss10k$sfx.hwm" &
 	poller=$!
 	wait "$tp" || fail "run taskmem trace -- ${W_rss10k[*]}: it failed"
 	wait "$poller"
 }
 
-# run_forced_cpus: for each forced CPU count, 3 loads of taskmem; keeps
-# "cpus verified_insns min_load_ms" in $TMP/forced
-run_forced_cpus() {
-	local n r line insns ms best
+# load_stats BIN [ENV...]: "verified_insns load_ms" of one load of BIN
+load_stats() {
+	local bin=$1 line
 
-	for n in "${FORCED_CPUS[@]}"; do
-		best=
-		for ((r = 0; r < 3; r++)); do
-			line=$(TASKMEM_LOAD_STATS=1 TASKMEM_NR_CPUS=$n "$TASKMEM" trace \
-				--as-root -o /dev/null -- /bin/true 2>&1 >/dev/null |
-				grep 'load stats:') ||
-				fail "load taskmem with TASKMEM_NR_CPUS=$n"
-			insns=$(sed -n 's/.* verified_insns=\([0-9]*\).*/\1/p' <<<"$line")
-			ms=$(sed -n 's/.* load_ms=\([0-9.]*\).*/\1/p' <<<"$line")
-			if [[ -z $best ]] || awk -v a="$ms" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-				best=$ms
-			fi
+	shift
+	line=$(env TASKMEM_LOAD_STATS=1 "$@" "$bin" trace --as-root -o /dev/null \
+		-- /bin/true 2>&1 >/dev/null | grep 'load stats:') || return 1
+	echo "$(sed -n 's/.* verified_insns=\([0-9]*\).*/\1/p' <<<"$line")" \
+		"$(sed -n 's/.* load_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
+}
+
+# forced_load BIN N: "verified_insns load_ms" of BIN loaded with
+# TASKMEM_NR_CPUS=N, or inside a PID namespace for N=pidns
+forced_load() {
+	if [[ $2 == pidns ]]; then
+		load_stats "$1" unshare -pf --mount-proc
+	else
+		load_stats "$1" TASKMEM_NR_CPUS="$2"
+	fi
+}
+
+# run_forced_cpus: 5 rounds, each loading taskmem (and BASELINE) once per
+# forced CPU count and once in a PID namespace with the real count, so a
+# noisy moment of the shared machine slows every count alike; keeps
+# "cpus verified_insns min_load_ms" in $TMP/forced (and $TMP/forced.base),
+# the namespace's row as "pidns ..."
+run_forced_cpus() {
+	local n r bin sfx insns ms
+	local -A best=()
+
+	for ((r = 0; r < 5; r++)); do
+		for n in "${FORCED_CPUS[@]}" pidns; do
+			for bin in "$TASKMEM" ${BASELINE:+"$BASELINE"}; do
+				sfx=; [[ $bin == "$TASKMEM" ]] || sfx=.base
+				read -r insns ms < <(forced_load "$bin" "$n") ||
+					fail "load $bin with TASKMEM_NR_CPUS=$n (or in a PID namespace)"
+				if [[ -z ${best[$n$sfx]:-} ]] ||
+				   awk -v a="$ms" -v b="${best[$n$sfx]#* }" 'BEGIN { exit !(a < b) }'; then
+					best[$n$sfx]="$insns $ms"
+				fi
+			done
 		done
-		echo "$n $insns $best" >>"$TMP/forced"
+	done
+	for n in "${FORCED_CPUS[@]}" pidns; do
+		echo "$n ${best[$n]}" >>"$TMP/forced"
+		[[ -z $BASELINE ]] || echo "$n ${best[$n.base]}" >>"$TMP/forced.base"
 	done
 }
 
@@ -421,7 +457,7 @@ table() {
 }
 
 report() {
-	local w i um tm bm tr tmed br bmed ok startup_min startup_med lost
+	local w i um tm bm tr tmed br bmed ok startup_min startup_med lost bmin
 	local n ns misses btn btns hwm rows pass=0 miss=0 v
 
 	read -r startup_min startup_med < <(stats "$TMP/startup")
@@ -482,6 +518,10 @@ report() {
 	[[ $v == PASS ]] && pass=$((pass + 1)) || miss=$((miss + 1))
 	rows+=$'\n'"start-up, \`taskmem trace -- /bin/true\` ($(wc -l <"$TMP/startup") runs): median|$(awk -v u="$startup_med" 'BEGIN { printf "%.1f ms", u / 1000 }')|<= $STARTUP_BUDGET_MS ms|$v"
 	rows+=$'\n'"start-up: minimum (subtracted above)|$(awk -v u="$startup_min" 'BEGIN { printf "%.1f ms", u / 1000 }')||"
+	if [[ -n $BASELINE ]]; then
+		read -r bmin bmed < <(stats "$TMP/startup.base")
+		rows+=$'\n'"baseline's start-up ($(wc -l <"$TMP/startup.base") runs, interleaved): median / minimum|$(awk -v m="$bmed" -v n="$bmin" 'BEGIN { printf "%.1f ms / %.1f ms", m / 1000, n / 1000 }')||"
+	fi
 	hwm=$(<"$TMP/rss10k.hwm")
 	local tmax=""
 	[[ -s $TMP/rss10k.time ]] && tmax=$(tail -n1 "$TMP/rss10k.time")
@@ -495,25 +535,40 @@ report() {
 	v=$(verdict "$([[ $lost == 0 ]] && echo 1 || echo 0)")
 	[[ $v == PASS ]] && pass=$((pass + 1)) || miss=$((miss + 1))
 	rows+=$'\n'"lost events tracing those 10000 processes|$lost|0|$v"
+	if [[ -n $BASELINE ]]; then
+		local bt=n/a
+		[[ -s $TMP/rss10k.base.time ]] && bt=$(mib "$(tail -n1 "$TMP/rss10k.base.time")")
+		rows+=$'\n'"baseline's peak RSS tracing them: VmHWM polled / GNU time's max RSS|$(mib "$(<"$TMP/rss10k.base.hwm")") / $bt||"
+	fi
 	table <<<"$rows"
 	echo
-	echo "## Program size and load time against the CPU count (TASKMEM_NR_CPUS, best of 3 loads)"
+	echo "## Program size and load time against the CPU count (TASKMEM_NR_CPUS, best of 5 interleaved loads)"
 	echo
 	rows="forced nr_cpus|verified instructions|load time"
-	local lo hi i0 flat
+	[[ -z $BASELINE ]] || rows+="|baseline: verified instructions|baseline: load time"
+	local lo hi i0 flat pidns bn bi bm
 	while read -r n insns ms; do
+		[[ -z $BASELINE ]] ||
+			read -r bn bi bm < <(grep -m1 "^$n " "$TMP/forced.base")
+		[[ $n == pidns ]] && n="$(nproc) (real), in a PID namespace"
 		rows+=$'\n'"$n|$insns|$ms ms"
+		[[ -z $BASELINE ]] || rows+="|$bi|$bm ms"
 	done <"$TMP/forced"
 	table <<<"$rows"
 	echo
-	read -r lo hi < <(awk 'NR == 1 || $3 < lo { lo = $3 } $3 > hi { hi = $3 }
-		END { print lo, hi }' "$TMP/forced")
+	# the flatness is over the forced counts; the namespace's row apart
+	read -r lo hi < <(awk '$1 != "pidns" && (!n++ || $3 < lo) { lo = $3 }
+		$1 != "pidns" && $3 > hi { hi = $3 } END { print lo, hi }' "$TMP/forced")
 	i0=$(awk 'NR == 1 { print $2 }' "$TMP/forced")
-	flat=$(awk -v i0="$i0" '$2 != i0 { d = 1 } END { print !d }' "$TMP/forced")
+	flat=$(awk -v i0="$i0" '$1 != "pidns" && $2 != i0 { d = 1 } END { print !d }' "$TMP/forced")
+	pidns=$(awk '$1 == "pidns" { print $2 }' "$TMP/forced")
 	rows="figure|value|budget|result"
 	v=$(verdict "$flat")
 	[[ $v == PASS ]] && pass=$((pass + 1)) || miss=$((miss + 1))
-	rows+=$'\n'"verified instructions, 2 to 4096 CPUs|$(cut -d' ' -f2 "$TMP/forced" | sort -u | paste -sd/)|the same for every count|$v"
+	rows+=$'\n'"verified instructions, 2 to 4096 CPUs|$(grep -v '^pidns ' "$TMP/forced" | cut -d' ' -f2 | sort -u | paste -sd/)|the same for every count|$v"
+	v=$(verdict "$(awk -v p="$pidns" -v i="$i0" 'BEGIN { print p <= i * 1.1 }')")
+	[[ $v == PASS ]] && pass=$((pass + 1)) || miss=$((miss + 1))
+	rows+=$'\n'"verified instructions in a PID namespace / outside|$pidns / $i0|at most +10%|$v"
 	v=$(verdict "$(awk -v lo="$lo" -v hi="$hi" -v b="$LOAD_FLAT_BUDGET" 'BEGIN { print hi <= lo * b }')")
 	[[ $v == PASS ]] && pass=$((pass + 1)) || miss=$((miss + 1))
 	rows+=$'\n'"load time, slowest / fastest count|$(awk -v lo="$lo" -v hi="$hi" 'BEGIN { printf "%.2f", hi / lo }')|<= $LOAD_FLAT_BUDGET|$v"
@@ -529,6 +584,7 @@ machine() {
 	echo "- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) of memory"
 	echo "- kernel: $(uname -r)"
 	echo "- taskmem: $TASKMEM (repository at $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)); $("$BPFTRACE" --version 2>/dev/null); $("$PYTHON" --version 2>&1)"
+	[[ -z $BASELINE ]] || echo "- baseline: $BASELINE, measured in the same run, interleaved with taskmem"
 	echo "- load average at start / end: $LOAD_START / $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "- $RUNS interleaved runs of each (untraced, taskmem, bpftrace); total time of the benchmark $(($(date +%s) - T_START)) s"
 	echo
@@ -566,6 +622,11 @@ for ((r = 1; r <= 3 * RUNS; r++)); do
 	"$TASKMEM" trace --as-root -o /dev/null -- /bin/true 2>>"$TMP/log" || fail "run taskmem trace -- /bin/true"
 	t1=${EPOCHREALTIME/./}
 	echo "$r $((t1 - t0))" >>"$TMP/startup"
+	[[ -n $BASELINE ]] || continue
+	t0=${EPOCHREALTIME/./}
+	"$BASELINE" trace --as-root -o /dev/null -- /bin/true 2>>"$TMP/log" || fail "run $BASELINE trace -- /bin/true"
+	t1=${EPOCHREALTIME/./}
+	echo "$r $((t1 - t0))" >>"$TMP/startup.base"
 done
 
 for ((r = 1; r <= RUNS; r++)); do
@@ -583,7 +644,8 @@ for w in "${W_NAMES[@]}"; do run_stats "$w"; done
 stats_off
 echo "overhead: taskmem's RSS tracing 10000 processes" >&2
 run_rss10k
-echo "overhead: loads with nr_cpus forced to ${FORCED_CPUS[*]}" >&2
+[[ -z $BASELINE ]] || run_rss10k "$BASELINE" .base
+echo "overhead: loads with nr_cpus forced to ${FORCED_CPUS[*]}, and in a PID namespace" >&2
 run_forced_cpus
 
 report >"$TMP/report.md"

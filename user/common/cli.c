@@ -33,7 +33,7 @@ const char cli_trace_usage[] =
 	"      --folded FILE      the same as folded stacks (root;...;leaf BYTES)\n"
 	"      --flame FILE       the same as an SVG flame graph\n"
 	"      --sample-bytes N   one stack sample per N bytes of RSS growth\n"
-	"                         (default 512K; K, M, G suffixes)\n"
+	"                         (default 2M; K, M, G suffixes)\n"
 	"  -q, --quiet            no live status line on the terminal\n"
 	"  -l, --long             add the detail columns to the table\n"
 	"      --all-processes    a table row for every process (above 20, the\n"

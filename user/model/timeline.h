@@ -27,6 +27,9 @@ struct tl_sample {
 	uint64_t footprint;
 	uint64_t max_footprint;	/* highest footprint since the previous sample */
 	uint64_t kmem;		/* footprint - RSS */
+	uint64_t unique;	/* tree samples: unique memory from the memory
+				 * cgroup (memory.stat read for the sample);
+				 * 0: not measured */
 };
 
 #define TL_MAX_POINTS 4096

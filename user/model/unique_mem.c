@@ -21,6 +21,7 @@ bool unique_offer(struct unique_result *u, const struct unique_breakdown *b)
 {
 	uint64_t sum = unique_sum(b);
 
+	u->cur_unique = sum;
 	if (u->valid && sum <= u->peak_unique)
 		return false;
 	u->at_peak = *b;

@@ -18,6 +18,8 @@
 struct unique_result {
 	struct unique_breakdown at_peak; /* bytes, when peak_unique was seen */
 	uint64_t peak_unique;	/* unique_sum(&at_peak) */
+	uint64_t cur_unique;	/* the latest sum seen (-i, status line);
+				 * 0: not known while running */
 	uint64_t peak_charged;	/* everything charged to the job, page cache
 				 * included: the kernel's watermark */
 	/* a cgroup that existed before (--cgroup, -p): peak_charged is the

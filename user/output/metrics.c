@@ -45,6 +45,21 @@ static const struct family f_kernel = {
 	"taskmem_tree_kernel_bytes", GAUGE, "bytes",
 	"Kernel memory of the tree now: footprint minus RSS."
 };
+static const struct family f_unique = {
+	"taskmem_tree_unique_bytes", GAUGE, "bytes",
+	"Unique memory of the tree now, each page once, from its memory "
+	"cgroup's memory.stat (latest sample); only with a memory cgroup."
+};
+static const struct family f_peak_unique = {
+	"taskmem_tree_peak_unique_bytes", GAUGE, "bytes",
+	"Highest unique memory of the tree seen since tracing began."
+};
+static const struct family f_peak_charged = {
+	"taskmem_tree_peak_charged_bytes", GAUGE, "bytes",
+	"Highest memory charged to the tree's memory cgroup, page cache "
+	"included: the kernel's watermark at the end, the highest sample "
+	"while running."
+};
 static const struct family f_procs = {
 	"taskmem_tree_processes", GAUGE, NULL,
 	"Processes of the tree alive now."
@@ -298,6 +313,7 @@ int metrics_write(FILE *f, const struct tm_report *r,
 	static const char *const version_name[] = { "version" };
 	const struct tm_tree *tr = &r->tree;
 	const char *version[] = { c->version };
+	const struct unique_result *u;
 	struct top top;
 	int err;
 
@@ -308,6 +324,14 @@ int metrics_write(FILE *f, const struct tm_report *r,
 	gauge(f, &f_peak_fp, c, fmt, tr->peak_footprint);
 	gauge(f, &f_kernel, c, fmt, tr->cur_footprint > tr->cur_rss ?
 					    tr->cur_footprint - tr->cur_rss : 0);
+	/* a live report's figures come with the exit records' report */
+	u = r->unique.valid ? &r->unique :
+	    extra && extra->unique.valid ? &extra->unique : NULL;
+	if (u) {
+		gauge(f, &f_unique, c, fmt, u->cur_unique);
+		gauge(f, &f_peak_unique, c, fmt, u->peak_unique);
+		gauge(f, &f_peak_charged, c, fmt, u->peak_charged);
+	}
 	gauge(f, &f_procs, c, fmt, tr->cur_processes);
 	gauge(f, &f_threads, c, fmt, tr->cur_threads);
 	if (!err) {

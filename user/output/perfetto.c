@@ -26,8 +26,11 @@ void perfetto_counter(struct perfetto *p, const struct tl_sample *s)
 	fprintf(p->f,
 		"{\"name\": \"memory\", \"ph\": \"C\", \"ts\": %.3f, \"pid\": %"
 		PRIu32 ", \"args\": {\"rss_bytes\": %" PRIu64
-		", \"kernel_bytes\": %" PRIu64 "}}",
+		", \"kernel_bytes\": %" PRIu64,
 		s->t * 1e6, s->pid ? s->pid : TREE_PID, s->rss, s->kmem);
+	if (s->unique)
+		fprintf(p->f, ", \"unique_bytes\": %" PRIu64, s->unique);
+	fputs("}}", p->f);
 }
 
 static void name_event(struct perfetto *p, uint32_t pid, const char *name)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
+#include <stdbool.h>
 #include <math.h>
 #include <string.h>
 #include "output/plot.h"
@@ -72,6 +73,29 @@ static void draw_max_line(const struct chart *c, const struct timeline *tl)
 	      "stroke-dasharray=\"4 3\" points=\"", c->svg.f);
 	for (i = 0; i < tl->n; i++)
 		point(c, tl->s[i].t, tl->s[i].max_footprint);
+	fputs("\"/>\n", c->svg.f);
+}
+
+/* Unique memory (each page once, from the memory cgroup), where known. */
+static bool has_unique(const struct timeline *tl)
+{
+	size_t i;
+
+	for (i = 0; i < tl->n; i++)
+		if (tl->s[i].unique)
+			return true;
+	return false;
+}
+
+static void draw_unique_line(const struct chart *c, const struct timeline *tl)
+{
+	size_t i;
+
+	fputs("<polyline class=\"unique\" fill=\"none\" stroke=\"#111\" "
+	      "stroke-width=\"2\" points=\"", c->svg.f);
+	for (i = 0; i < tl->n; i++)
+		if (tl->s[i].unique)
+			point(c, tl->s[i].t, tl->s[i].unique);
 	fputs("\"/>\n", c->svg.f);
 }
 
@@ -185,7 +209,10 @@ void plot_timeline(FILE *f, const struct tm_report *r,
 	title_of(r, title, sizeof(title));
 	svg_begin(&c.svg, f, W, H, title);
 	svg_text(&c.svg, area.x0, 26, SVG_START, 16, title);
-	svg_text(&c.svg, area.x0, 44, SVG_START, 12,
+	svg_text(&c.svg, area.x0, 44, SVG_START, 12, has_unique(tl) ?
+		 "memory of the process tree over time (taskmem); dashed: "
+		 "the highest footprint between samples; black: unique "
+		 "memory (each page once)" :
 		 "memory of the process tree over time (taskmem); dashed: "
 		 "the highest footprint between samples");
 	svg_legend(&c.svg, area.x0, 66, layers, L_NR);
@@ -195,6 +222,8 @@ void plot_timeline(FILE *f, const struct tm_report *r,
 		for (l = 0; l < L_NR; l++)
 			draw_layer(&c, tl, l);
 		draw_max_line(&c, tl);
+		if (has_unique(tl))
+			draw_unique_line(&c, tl);
 		draw_peak(&c, r, tl);
 	}
 	draw_processes(&c, r);

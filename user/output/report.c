@@ -737,16 +737,25 @@ void report_csv(FILE *f, const struct tm_report *r)
 void report_status_line(char *buf, size_t len, int width,
 			const struct status_figures *s)
 {
-	char rss[32], prss[32], fp[32], pfp[32], line[256];
+	char rss[32], prss[32], fp[32], pfp[32], un[32], pun[32], line[384];
 	int form, max = width > 1 ? width - 1 : 1;
 
 	report_human_bytes(s->rss, rss, sizeof(rss));
 	report_human_bytes(s->peak_rss, prss, sizeof(prss));
 	report_human_bytes(s->footprint, fp, sizeof(fp));
 	report_human_bytes(s->peak_footprint, pfp, sizeof(pfp));
+	report_human_bytes(s->unique, un, sizeof(un));
+	report_human_bytes(s->peak_unique, pun, sizeof(pun));
 	/* from the fullest form to the tersest; the first that fits wins */
-	for (form = 0; form < 4; form++) {
+	for (form = s->peak_unique ? -1 : 0; form < 4; form++) {
 		switch (form) {
+		case -1:
+			snprintf(line, sizeof(line), "[%.1f s] %" PRIu64
+				 " processes, %" PRIu64 " threads; RSS %s "
+				 "(peak %s), footprint %s (peak %s), unique %s "
+				 "(peak %s)", s->elapsed_s, s->processes,
+				 s->threads, rss, prss, fp, pfp, un, pun);
+			break;
 		case 0:
 			snprintf(line, sizeof(line), "[%.1f s] %" PRIu64
 				 " processes, %" PRIu64 " threads; RSS %s "
@@ -799,8 +808,14 @@ void report_interim(FILE *f, const struct tm_report *r, double elapsed_s)
 	report_human_bytes(t->cur_footprint, fp, sizeof(fp));
 	report_human_bytes(t->peak_footprint, pfp, sizeof(pfp));
 	fprintf(f, "[%9.1f s] %" PRIu64 " processes, %" PRIu64 " threads; RSS "
-		   "%s (peak %s), footprint %s (peak %s)\n",
+		   "%s (peak %s), footprint %s (peak %s)",
 		elapsed_s, t->cur_processes, t->cur_threads, rss, prss, fp, pfp);
+	if (r->unique.valid) {
+		report_human_bytes(r->unique.cur_unique, fp, sizeof(fp));
+		report_human_bytes(r->unique.peak_unique, pfp, sizeof(pfp));
+		fprintf(f, ", unique %s (peak %s)", fp, pfp);
+	}
+	fputc('\n', f);
 	fprintf(f, "%8s %-16s %10s %10s %10s %10s %8s\n", "PID", "COMM", "RSS",
 		"PEAK_RSS", "FOOTPRINT", "PEAK_FP", "THREADS");
 	/* the largest now: a table of 20k rows every interval helps no one */
@@ -947,16 +962,17 @@ static void json_timeline(FILE *f, const struct tm_report *r)
 	fputs("    \"columns\": [\"time_s\", \"processes\", \"threads\", "
 	      "\"rss_bytes\", \"anon_bytes\", \"file_bytes\", \"shmem_bytes\", "
 	      "\"max_rss_bytes\", \"footprint_bytes\", \"max_footprint_bytes\", "
-	      "\"kernel_bytes\"],\n    \"points\": [", f);
+	      "\"kernel_bytes\", \"unique_bytes\"],\n    \"points\": [", f);
 	for (i = 0; i < tl->n; i++) {
 		const struct tl_sample *s = &tl->s[i];
 
 		fprintf(f, "%s\n      [%.6f, %" PRIu64 ", %" PRIu64 ", %" PRIu64
 			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
-			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 "]",
+			   ", %" PRIu64 ", %" PRIu64 ", %" PRIu64 ", %" PRIu64
+			   "]",
 			i ? "," : "", s->t, s->processes, s->threads, s->rss,
 			s->anon, s->file, s->shmem, s->max_rss, s->footprint,
-			s->max_footprint, s->kmem);
+			s->max_footprint, s->kmem, s->unique);
 	}
 	fputs("]},\n", f);
 }

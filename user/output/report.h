@@ -44,6 +44,8 @@ struct status_figures {
 	uint64_t peak_rss;
 	uint64_t footprint;
 	uint64_t peak_footprint;
+	uint64_t unique;	/* the memory cgroup's unique memory; */
+	uint64_t peak_unique;	/* 0: not known, not shown */
 };
 
 /*

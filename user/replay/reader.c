@@ -276,7 +276,7 @@ static void read_procs(struct ctx *c, struct json_object *doc,
 
 /* The point columns, in the order report_json() writes them. */
 enum { P_T, P_PROCS, P_THREADS, P_RSS, P_ANON, P_FILE, P_SHMEM, P_MAX_RSS,
-       P_FP, P_MAX_FP, P_KMEM, P_NR };
+       P_FP, P_MAX_FP, P_KMEM, P_UNIQUE, P_NR };
 
 static void read_timeline(struct ctx *c, struct json_object *doc,
 			  struct saved_report *s)
@@ -306,15 +306,17 @@ static void read_timeline(struct ctx *c, struct json_object *doc,
 	for (i = 0; i < n && !c->failed; i++) {
 		struct json_object *row = json_object_array_get_idx(pts, i);
 		struct tl_sample *p = &s->tl.s[i];
-		double v[P_NR];
+		double v[P_NR] = { 0 };
+		size_t len = json_type_array == json_object_get_type(row) ?
+				     json_object_array_length(row) : 0;
 
-		if (!json_object_is_type(row, json_type_array) ||
-		    json_object_array_length(row) != P_NR) {
+		/* reports before unique memory have one column less */
+		if (len != P_NR && len != P_UNIQUE) {
 			bad(c, "timeline point %zu is not a row of %d numbers",
 			    i, P_NR);
 			return;
 		}
-		for (j = 0; j < P_NR; j++) {
+		for (j = 0; j < len; j++) {
 			if (!finite_number(json_object_array_get_idx(row, j),
 					   &v[j]) || v[j] < 0 ||
 			    v[j] > (j == P_T ? JSON_SECONDS_MAX :
@@ -336,6 +338,7 @@ static void read_timeline(struct ctx *c, struct json_object *doc,
 		p->footprint = v[P_FP];
 		p->max_footprint = v[P_MAX_FP];
 		p->kmem = v[P_KMEM];
+		p->unique = v[P_UNIQUE];
 	}
 	s->tl.n = n;
 	s->r.timeline = &s->tl;

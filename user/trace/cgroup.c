@@ -339,10 +339,41 @@ static int v2_parent(const char *own, char *why, size_t len)
 	return err;
 }
 
+/*
+ * Empty taskmem.PID cgroups of runs that were killed (SIGKILL leaves
+ * them) whose taskmem is gone: removed by the next run. rmdir fails on
+ * one that holds a process, and a live taskmem's is skipped.
+ */
+static void sweep_stale(const char *sysroot, const char *dir)
+{
+	char path[PATH_MAX + 300], comm[32];
+	struct dirent *e;
+	char *end;
+	long pid;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "taskmem.", 8) || e->d_type != DT_DIR)
+			continue;
+		pid = strtol(e->d_name + 8, &end, 10);
+		if (end == e->d_name + 8 || (*end && *end != '.') || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/proc/%ld/comm", sysroot, pid);
+		if (read_small(path, comm, sizeof(comm)) >= 0 &&
+		    !strcmp(comm, "taskmem\n"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		rmdir(path);
+	}
+	closedir(d);
+}
+
 int memcg_create(struct memcg *c, const char *sysroot, char *why, size_t len)
 {
 	char mnt[PATH_MAX], own[PATH_MAX];
-	int err, n;
+	int err, n, i;
 
 	c->version = 0;
 	if (!locate(sysroot, 2, mnt, sizeof(mnt), own, sizeof(own)) &&
@@ -359,15 +390,19 @@ int memcg_create(struct memcg *c, const char *sysroot, char *why, size_t len)
 		return -ENOENT;
 	}
 	snprintf(c->home, sizeof(c->home), "%s", own);
-	n = snprintf(c->path, sizeof(c->path), "%s/taskmem.%d", own,
-		     (int)getpid());
-	if (n < 0 || (size_t)n >= sizeof(c->path)) {
-		c->version = 0;
-		return fail(why, len, -ENAMETOOLONG, "cannot create a cgroup "
-			    "under %s", own);
+	sweep_stale(sysroot, own);
+	/* another pid namespace may have a taskmem of the same pid */
+	for (i = 0, err = -EEXIST; i < 16 && err == -EEXIST; i++) {
+		n = snprintf(c->path, sizeof(c->path), i ? "%s/taskmem.%d.%d" :
+			     "%s/taskmem.%d", own, (int)getpid(), i);
+		if (n < 0 || (size_t)n >= sizeof(c->path)) {
+			c->version = 0;
+			return fail(why, len, -ENAMETOOLONG, "cannot create a "
+				    "cgroup under %s", own);
+		}
+		err = mkdir(c->path, 0755) ? -errno : 0;
 	}
-	if (mkdir(c->path, 0755)) {
-		err = -errno;
+	if (err) {
 		c->version = 0;
 		return fail(why, len, err, "cannot create the memory cgroup %s",
 			    c->path);
@@ -441,12 +476,15 @@ int memcg_of_pid(struct memcg *c, const char *sysroot, pid_t pid,
 {
 	char mnt[PATH_MAX], own[PATH_MAX], rel[PATH_MAX], dir[PATH_MAX];
 	char path[PATH_MAX], text[4096];
+	ssize_t n;
 	int v;
 
 	snprintf(path, sizeof(path), "%s/proc/%d/cgroup", sysroot, (int)pid);
-	if (read_small(path, text, sizeof(text)) < 0) {
-		snprintf(why, len, "cannot read %s: %s", path, strerror(errno));
-		return -errno;
+	n = read_small(path, text, sizeof(text));
+	if (n < 0) {
+		snprintf(why, len, "cannot read %s: %s", path,
+			 strerror((int)-n));
+		return (int)n;
 	}
 	for (v = 2; v >= 1; v--) {
 		if (locate(sysroot, v, mnt, sizeof(mnt), own, sizeof(own)) ||
@@ -576,6 +614,7 @@ void memcg_destroy(struct memcg *c)
 {
 	char path[PATH_MAX + 64], line[32];
 	FILE *f;
+	int i;
 
 	if (c->stat_fd >= 0)
 		close(c->stat_fd);
@@ -585,8 +624,11 @@ void memcg_destroy(struct memcg *c)
 		close(c->usage_fd);
 	c->stat_fd = c->kmem_fd = c->usage_fd = -1;
 	c->files_open = false;
-	if (c->created) {
-		/* descendants still running go back home, then it can go */
+	/*
+	 * Descendants still running go back home, then it can go; again
+	 * while one that was moved late forked into it meanwhile.
+	 */
+	for (i = 0; c->created && i < 100; i++) {
 		snprintf(path, sizeof(path), "%s/cgroup.procs", c->path);
 		f = fopen(path, "re");
 		if (f) {
@@ -594,8 +636,9 @@ void memcg_destroy(struct memcg *c)
 				write_file(c->home, "cgroup.procs", line);
 			fclose(f);
 		}
-		rmdir(c->path);
-		c->created = false;
+		if (!rmdir(c->path) || errno != EBUSY)
+			c->created = false;
 	}
+	c->created = false;
 	c->version = 0;
 }

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +60,9 @@ struct trace_run {
 	struct recorder rec;	/* the timeline outputs */
 	struct exporter exp;	/* --listen, --metrics-file */
 	struct memcg cg;	/* the tree's memory cgroup, made or followed */
+	pthread_t cg_mover;	/* moves the workload into cg (see below) */
+	bool cg_moving;
+	int cg_moved;		/* its result: 0 or -errno */
 	const struct unique_source *usrc; /* fills report.unique */
 	struct unique_state *ust;
 	int64_t seen_peak_rss;	/* the tree's peak (pages) at the last look */
@@ -77,29 +81,70 @@ struct trace_run {
  * run goes on with RSS figures only, and says why in one line; only
  * --cgroup-check, which asked for it, fails.
  */
-static int workload_cgroup(struct trace_run *run, const struct trace_opts *o)
+static int workload_cgroup_failed(struct trace_run *run,
+				  const struct trace_opts *o, const char *why,
+				  int err)
 {
-	struct unique_result *u = &run->t.report.unique;
-	char why[PATH_MAX + 256];
-	int err;
-
-	err = memcg_create(&run->cg, "", why, sizeof(why));
-	if (!err) {
-		err = memcg_enter(&run->cg, run->w.child.pid);
-		if (err)
-			snprintf(why, sizeof(why), "cannot move the workload "
-				 "into %s: %s", run->cg.path, strerror(-err));
-	}
-	if (!err)
-		return 0;
 	memcg_destroy(&run->cg);
 	if (o->cgroup_check) {
 		tm_err("%s (--cgroup-check)", why);
 		return err;
 	}
 	tm_err("%s; unique and charged memory are not measured", why);
-	unique_none(u, "%s", why);
+	unique_none(&run->t.report.unique, "%s", why);
 	return 0;
+}
+
+static void *move_workload(void *arg)
+{
+	struct trace_run *run = arg;
+
+	run->cg_moved = memcg_enter(&run->cg, run->w.child.pid);
+	return NULL;
+}
+
+/*
+ * Moving a process into a cgroup waits for an RCU grace period (the
+ * threadgroup lock is taken for writing): about 10 ms here, a sixth of
+ * the start-up budget. A thread does it while the BPF programs load, and
+ * workload_cgroup_joined() waits for it before the workload is released.
+ */
+static int workload_cgroup(struct trace_run *run, const struct trace_opts *o)
+{
+	char why[PATH_MAX + 256];
+	int err;
+
+	err = memcg_create(&run->cg, "", why, sizeof(why));
+	if (err)
+		return workload_cgroup_failed(run, o, why, err);
+	run->cg_moving = !pthread_create(&run->cg_mover, NULL, move_workload,
+					 run);
+	if (!run->cg_moving)
+		move_workload(run);
+	return 0;
+}
+
+static void workload_cgroup_wait(struct trace_run *run)
+{
+	if (run->cg_moving)
+		pthread_join(run->cg_mover, NULL);
+	run->cg_moving = false;
+}
+
+/* 0, or the error of a move that --cgroup-check asked for. */
+static int workload_cgroup_joined(struct trace_run *run,
+				  const struct trace_opts *o)
+{
+	char why[PATH_MAX + 256];
+	int err;
+
+	workload_cgroup_wait(run);
+	err = run->cg_moved;
+	if (!run->cg.created || !err)
+		return 0;
+	snprintf(why, sizeof(why), "cannot move the workload into %s: %s",
+		 run->cg.path, strerror(-err));
+	return workload_cgroup_failed(run, o, why, err);
 }
 
 /*
@@ -203,7 +248,8 @@ static bool from_targets(const struct trace_opts *o, pid_t pid)
 /*
  * -p: the targets' memory cgroup speaks for them when they (and their
  * descendants) are alone in it; otherwise its figures would count
- * other processes, and the tree's shared pages stay counted per process.
+ * other processes, and the tree's shared pages stay counted per process:
+ * the report's one line says so (not stderr, where -i tables go).
  */
 static void targets_cgroup(struct trace_run *run, const struct trace_opts *o)
 {
@@ -214,13 +260,12 @@ static void targets_cgroup(struct trace_run *run, const struct trace_opts *o)
 	bool alone;
 
 	err = memcg_of_pid(&run->cg, "", o->pids[0], why, sizeof(why));
-
 	if (err == -EBUSY)
 		snprintf(why, sizeof(why), "the targets share their memory "
 			 "cgroup with taskmem itself");
 	if (err) {
 		unique_none(u, "%s", why);
-		goto say;
+		return;
 	}
 	alone = true;
 	for (i = 1; i < o->npids && alone; i++) {
@@ -239,9 +284,6 @@ static void targets_cgroup(struct trace_run *run, const struct trace_opts *o)
 		 "%s with other processes", run->cg.path);
 	memcg_destroy(&run->cg);
 	unique_none(u, "%s", why);
-say:
-	tm_err("%s: shared pages are counted once per process (no unique "
-	       "or charged memory)", u->source + strlen("none: "));
 }
 
 static void comm_of(const char *path, char *comm)
@@ -393,9 +435,11 @@ static void print_interim(struct tracer *t)
 {
 	struct tm_report r;
 
-	if (!live_model(t, &r))
+	if (!live_model(t, &r)) {
+		r.unique = t->report.unique;
 		report_interim(stderr, &r,
 			       (double)(tracer_now_ns() - t->t0_ns) / 1e9);
+	}
 	model_free(&r);
 }
 
@@ -490,6 +534,11 @@ static void take_sample(struct trace_run *run)
 
 	tracer_sample(&run->t, t_s, &s,
 		      run->rec.per_process ? recorder_proc : NULL, &run->rec);
+	/* the timeline's unique memory is read for the sample itself */
+	if (run->usrc && run->usrc->poll)
+		run->usrc->poll(run->ust, &run->t.report.unique, false);
+	if (run->t.report.unique.valid)
+		s.unique = run->t.report.unique.cur_unique;
 	recorder_tree(&run->rec, &s);
 	if (recorder_size_warning(&run->rec, t_s, warning, sizeof(warning))) {
 		if (isatty(STDERR_FILENO))
@@ -523,6 +572,10 @@ static void status_line(struct tracer *t, bool clear)
 		return;
 	}
 	s.footprint = s.rss + kmem;
+	if (t->report.unique.valid) {
+		s.unique = t->report.unique.cur_unique;
+		s.peak_unique = t->report.unique.peak_unique;
+	}
 	/* asked each time: the terminal may have been resized */
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) || !ws.ws_col)
 		ws.ws_col = 80;
@@ -817,7 +870,7 @@ int cmd_trace(int argc, char **argv)
 		tm_err("cannot set up event handling: %s", strerror(errno));
 		goto cleanup;
 	}
-	if (start_exporter(&run, &o))
+	if (start_exporter(&run, &o) || workload_cgroup_joined(&run, &o))
 		goto cleanup;
 	unique_begin(&run, &o);
 	ret = o.cmd ? start_root(&run, &o) : attach_seed(&run.t, &o);
@@ -834,6 +887,7 @@ int cmd_trace(int argc, char **argv)
 	if (run.got_signal)
 		ret = 128 + run.got_signal;
 cleanup:
+	workload_cgroup_wait(&run);
 	output_abort(&run.out);
 	recorder_close(&run.rec);
 	exporter_close(&run.exp);

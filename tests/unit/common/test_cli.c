@@ -79,7 +79,7 @@ static void test_defaults(void **state)
 	assert_int_equal(p.o.max_procs, 65536);
 	assert_int_equal(p.o.npids, 0);
 	assert_null(p.o.profile);
-	assert_int_equal(p.o.sample_bytes, 512 * 1024);
+	assert_int_equal(p.o.sample_bytes, 2 * 1024 * 1024);
 	assert_float_equal(p.o.duration_s, 0.0, 0);
 	assert_float_equal(p.o.interval_s, 0.0, 0);
 }

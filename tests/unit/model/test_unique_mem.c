@@ -41,6 +41,8 @@ static void test_largest_sum_wins(void **state)
 	assert_int_equal(u.peak_unique, 120 * MIB);
 	assert_false(unique_offer(&u, &c));
 	assert_memory_equal(&u.at_peak, &b, sizeof(b));
+	/* the latest, for -i and the status line */
+	assert_int_equal(u.cur_unique, 10 * MIB);
 	/* an empty first sample still counts as one */
 	memset(&u, 0, sizeof(u));
 	c = make(0, 0, 0, 0);

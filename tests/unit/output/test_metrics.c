@@ -279,6 +279,34 @@ static void exited_rows_join_and_reused_pids_are_one_series(void **state)
 	model_free(&r);
 }
 
+
+/* #14: unique and charged memory, from the live or the exit records' report. */
+static void unique_memory_when_measured(void **state)
+{
+	struct metrics_conf c = { .top = 20, .version = "v" };
+	struct tm_report r, exited;
+	char *out;
+
+	(void)state;
+	build(&r);
+	out = render(&r, NULL, &c, METRICS_TEXT);
+	assert_no_line(out, "taskmem_tree_unique_bytes");
+	free(out);
+	model_init(&exited, 4096, 0);
+	exited.unique.valid = true;
+	exited.unique.cur_unique = 40 * MIB;
+	exited.unique.peak_unique = 50 * MIB;
+	exited.unique.peak_charged = 60 * MIB;
+	out = render(&r, &exited, &c, METRICS_OPENMETRICS);
+	assert_line(out, "# UNIT taskmem_tree_unique_bytes bytes");
+	assert_line(out, "taskmem_tree_unique_bytes 41943040");
+	assert_line(out, "taskmem_tree_peak_unique_bytes 52428800");
+	assert_line(out, "taskmem_tree_peak_charged_bytes 62914560");
+	free(out);
+	model_free(&exited);
+	model_free(&r);
+}
+
 static void negotiation_follows_accept(void **state)
 {
 	(void)state;
@@ -351,6 +379,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_format_has_help_type_and_values),
+		cmocka_unit_test(unique_memory_when_measured),
 		cmocka_unit_test(every_sample_has_help_and_type),
 		cmocka_unit_test(openmetrics_has_units_total_info_and_eof),
 		cmocka_unit_test(label_values_are_escaped),

@@ -317,6 +317,28 @@ static void test_plot_layers(void **state)
 	assert_string_equal(string(fx, "//s:text[. = 'memory']"), "memory");
 }
 
+
+/* #14: with a memory cgroup, unique memory is a solid line over the layers. */
+static void test_plot_unique(void **state)
+{
+	struct fixture *fx = *state;
+	xmlXPathObjectPtr o;
+	xmlNodeSetPtr ns;
+	size_t i;
+
+	for (i = 0; i < fx->tl.n; i++)
+		fx->tl.s[i].unique = 10 * MIB + i;
+	render(fx);
+	ns = nodes(fx, "//s:polyline[@class = 'unique']", &o);
+	assert_int_equal(ns->nodeNr, 1);
+	expect_points_in_area(ns->nodeTab[0], NPOINTS);
+	xmlXPathFreeObject(o);
+	assert_string_equal(string(fx, "(//s:text)[2]"),
+			    "memory of the process tree over time (taskmem); "
+			    "dashed: the highest footprint between samples; "
+			    "black: unique memory (each page once)");
+}
+
 /* The peak is marked where the highest maximum was sampled, with its value. */
 static void test_plot_peak(void **state)
 {
@@ -536,6 +558,7 @@ int main(void)
 		TEST(test_plot_document),
 		TEST(test_plot_title),
 		TEST(test_plot_layers),
+		TEST(test_plot_unique),
 		TEST(test_plot_peak),
 		TEST(test_plot_processes),
 		TEST(test_plot_empty_timeline),

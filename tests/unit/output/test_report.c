@@ -477,6 +477,30 @@ static void test_status_line_fits(void **state)
 	}
 }
 
+
+/* #14: unique memory first, when the memory cgroup gives it. */
+static void test_status_line_unique(void **state)
+{
+	struct status_figures s = {
+		.elapsed_s = 1.5, .processes = 5, .threads = 5,
+		.rss = 1280 * MIB, .peak_rss = 1280 * MIB,
+		.footprint = 1290 * MIB, .peak_footprint = 1290 * MIB,
+		.unique = 250 * MIB, .peak_unique = 259 * MIB,
+	};
+	char buf[256];
+
+	(void)state;
+	report_status_line(buf, sizeof(buf), 200, &s);
+	assert_string_equal(buf, "[1.5 s] 5 processes, 5 threads; RSS "
+				 "1.25 GiB (peak 1.25 GiB), footprint 1.26 GiB "
+				 "(peak 1.26 GiB), unique 250.0 MiB (peak "
+				 "259.0 MiB)");
+	/* narrower: the forms without it */
+	report_status_line(buf, sizeof(buf), 104, &s);
+	assert_null(strstr(buf, "unique"));
+	assert_non_null(strstr(buf, "footprint 1.26 GiB"));
+}
+
 static void test_human_bytes(void **state)
 {
 	(void)state;
@@ -1113,6 +1137,17 @@ static void test_interim(void **state)
 			    " 193.0 MiB  193.0 MiB        1");
 	assert_null(strstr(out, "     100 "));	/* exited */
 	assert_null(strstr(out, "     101 "));
+	/* with a memory cgroup, unique memory now and at its peak */
+	free(fx->out);
+	fx->out = NULL;
+	set_unique(&fx->r);
+	fx->r.unique.cur_unique = 300 * MIB;
+	f = open_memstream(&fx->out, &len);
+	assert_non_null(f);
+	report_interim(f, &fx->r, 2.5);
+	assert_int_equal(fclose(f), 0);
+	expect_contains(fx->out, "footprint 193.0 MiB (peak 258.0 MiB), "
+				 "unique 300.0 MiB (peak 418.0 MiB)\n");
 }
 
 /* #18: an interval table shows the 15 largest now, then the rest summed. */
@@ -1302,6 +1337,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_what_quotes),
 		cmocka_unit_test(test_status_line_fits),
+		cmocka_unit_test(test_status_line_unique),
 		cmocka_unit_test(test_human_bytes),
 		cmocka_unit_test(test_human_bytes_rounding),
 		cmocka_unit_test(test_human_bytes_truncates),

@@ -11,7 +11,7 @@
 #include "output/timeline_csv.h"
 
 #define MIB (1024ULL * 1024ULL)
-#define CSV_COLUMNS 13
+#define CSV_COLUMNS 14
 
 /* A sample whose every field differs, so a swapped column shows. */
 static struct tl_sample raw(size_t i)
@@ -97,7 +97,8 @@ static void test_csv_header(void **state)
 	assert_string_equal(out, "time_s,pid,comm,processes,threads,rss_bytes,"
 				 "anon_bytes,file_bytes,shmem_bytes,"
 				 "max_rss_bytes,footprint_bytes,"
-				 "max_footprint_bytes,kernel_bytes\n");
+				 "max_footprint_bytes,kernel_bytes,"
+				 "unique_bytes\n");
 	assert_int_equal(split_csv(out, f, CSV_COLUMNS + 1), CSV_COLUMNS);
 	free(out);
 }
@@ -127,6 +128,13 @@ static void test_csv_tree_row(void **state)
 	assert_int_equal(strtoull(f[10], NULL, 10), s.footprint);
 	assert_int_equal(strtoull(f[11], NULL, 10), s.max_footprint);
 	assert_int_equal(strtoull(f[12], NULL, 10), s.kmem);
+	/* no memory cgroup: empty */
+	assert_string_equal(f[13], "");
+	free(out);
+	s.unique = 259 << 20;
+	out = csv(timeline_csv_row, &s);
+	assert_int_equal(split_csv(out, f, CSV_COLUMNS + 1), CSV_COLUMNS);
+	assert_int_equal(strtoull(f[13], NULL, 10), s.unique);
 	free(out);
 }
 

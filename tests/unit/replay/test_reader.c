@@ -654,6 +654,34 @@ static void test_invalid_timeline(void **state)
 			   "1, 1, 1]", "point 0");
 }
 
+
+/* Reports from before unique memory: points of 11 columns still read. */
+static void test_timeline_without_unique(void **state)
+{
+	struct fixture *fx = *state;
+	struct json_object *doc, *tl, *pts;
+	size_t i;
+	int err;
+
+	add_timeline(fx);
+	fx->tl.s[0].unique = 77 << 20;
+	fx->json = to_json(&fx->r);
+	doc = json_tokener_parse(fx->json);
+	assert_non_null(doc);
+	assert_true(json_object_object_get_ex(doc, "timeline", &tl));
+	assert_true(json_object_object_get_ex(tl, "points", &pts));
+	for (i = 0; i < json_object_array_length(pts); i++)
+		assert_int_equal(json_object_array_del_idx(
+			json_object_array_get_idx(pts, i), 11, 1), 0);
+	err = reader_parse(json_object_to_json_string(doc), &fx->s, fx->err,
+			   sizeof(fx->err));
+	json_object_put(doc);
+	assert_int_equal(err, 0);
+	assert_int_equal(fx->s.tl.n, fx->tl.n);
+	assert_int_equal(fx->s.tl.s[0].unique, 0);
+	assert_int_equal(fx->s.tl.s[0].kmem, fx->tl.s[0].kmem);
+}
+
 /* Each element of a point is a number, as the columns say, never below 0. */
 static void test_invalid_timeline_values(void **state)
 {
@@ -831,6 +859,7 @@ int main(void)
 		TEST(test_round_trip_no_cgroup),
 		TEST(test_round_trip_cgroup_v2),
 		TEST(test_round_trip_unique),
+		TEST(test_timeline_without_unique),
 		TEST(test_attached),
 		TEST(test_no_processes),
 		TEST(test_timeline),

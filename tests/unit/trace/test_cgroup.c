@@ -451,6 +451,63 @@ static void test_create_v2_enables_memory(void **state)
 	memcg_destroy(&c);
 }
 
+
+/* A killed run's empty cgroup goes; a busy name gets a suffix. */
+static void test_create_sweeps_stale(void **state)
+{
+	struct tree *t = *state;
+	struct memcg c = MEMCG_INIT;
+	char path[PATH_MAX], want[PATH_MAX], why[512];
+	const char *dir = "sys/fs/cgroup/memory/job/a";
+
+	v1_tree(t->root);
+	snprintf(path, sizeof(path), "%s/%s/taskmem.4194304", t->root, dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%s/taskmem.x", t->root, dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	/* ours, and not empty: stays, so the new one takes another name */
+	snprintf(path, sizeof(path), "%s/taskmem.%d/cgroup.procs", dir,
+		 (int)getpid());
+	put(t->root, path, "1\n");
+	assert_int_equal(memcg_create(&c, t->root, why, sizeof(why)), 0);
+	snprintf(path, sizeof(path), "%s/%s/taskmem.4194304", t->root, dir);
+	assert_false(is_dir(path));
+	snprintf(path, sizeof(path), "%s/%s/taskmem.x", t->root, dir);
+	assert_true(is_dir(path));
+	snprintf(want, sizeof(want), "%s/%s/taskmem.%d.1", t->root, dir,
+		 (int)getpid());
+	assert_string_equal(c.path, want);
+	memcg_destroy(&c);
+}
+
+
+/* -p: the cgroup a process is in, in the hierarchy taskmem would use. */
+static void test_of_pid_fixture(void **state)
+{
+	struct tree *t = *state;
+	struct memcg c = MEMCG_INIT;
+	char want[PATH_MAX], why[512];
+
+	v1_tree(t->root);
+	put(t->root, "sys/fs/cgroup/memory/svc/memory.max_usage_in_bytes",
+	    "5\n");
+	put(t->root, "proc/4242/cgroup", "4:memory:/svc\n0::/\n");
+	put(t->root, "proc/4243/cgroup", "4:memory:/job/a\n0::/\n");
+	put(t->root, "proc/4244/cgroup", "0::/\n");
+	assert_int_equal(memcg_of_pid(&c, t->root, 4242, why, sizeof(why)), 0);
+	snprintf(want, sizeof(want), "%s/sys/fs/cgroup/memory/svc", t->root);
+	assert_string_equal(c.path, want);
+	assert_int_equal(c.version, 1);
+	memcg_destroy(&c);
+	/* taskmem's own */
+	assert_int_equal(memcg_of_pid(&c, t->root, 4243, why, sizeof(why)),
+			 -EBUSY);
+	assert_int_equal(memcg_of_pid(&c, t->root, 4244, why, sizeof(why)),
+			 -ENOENT);
+	assert_int_equal(memcg_of_pid(&c, t->root, 4245, why, sizeof(why)),
+			 -ENOENT);
+}
+
 static void test_create_none(void **state)
 {
 	struct tree *t = *state;
@@ -568,6 +625,10 @@ int main(void)
 						tree_setup, tree_teardown),
 		cmocka_unit_test_setup_teardown(test_create_v2_enables_memory,
 						tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_create_sweeps_stale,
+						tree_setup, tree_teardown),
+		cmocka_unit_test_setup_teardown(test_of_pid_fixture, tree_setup,
+						tree_teardown),
 		cmocka_unit_test_setup_teardown(test_create_none, tree_setup,
 						tree_teardown),
 		cmocka_unit_test_setup_teardown(test_sample_v1_fixture,
