@@ -41,6 +41,7 @@ struct trace_opts {
 	bool long_table;
 	bool cgroup_check;	/* also the comparison lines and "cgroup" */
 	bool no_cgroup;		/* --no-cgroup: no memory cgroup */
+	bool exact_unique;	/* --exact-unique: memcg events in BPF */
 	const char *cgroup;	/* --cgroup PATH: follow an existing one */
 	unsigned long memory_sample_ms; /* memory.stat period */
 	bool as_root;		/* --as-root: keep root for the command */

@@ -179,6 +179,9 @@ static void test_memory_cgroup_options(void **state)
 	char *with_pid[] = { "--cgroup", "/x", "-p", "1", NULL };
 	char *contra[] = { "--no-cgroup", "--cgroup-check", "--", "ls", NULL };
 	char *user[] = { "--cgroup", "/x", "--user", "nobody", NULL };
+	char *exact[] = { "--exact-unique", "--cgroup", "/x", NULL };
+	char *exact_none[] = { "--no-cgroup", "--exact-unique", "--", "ls",
+			       NULL };
 	struct parsed p;
 
 	(void)state;
@@ -204,6 +207,12 @@ static void test_memory_cgroup_options(void **state)
 	expect_error(with_pid, "not several");
 	expect_error(contra, "--no-cgroup");
 	expect_error(user, "--user");
+	parse(dflt, &p);
+	assert_false(p.o.exact_unique);
+	parse(exact, &p);
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.exact_unique);
+	expect_error(exact_none, "--no-cgroup contradicts --exact-unique");
 }
 
 static void test_max_procs(void **state)
