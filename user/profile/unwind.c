@@ -344,11 +344,18 @@ static void unwind_fp(const struct prof_sample *s, struct walk *w)
  */
 #define MIN_CODE_ADDR 4096
 
+enum pc_kind {
+	PC_CODE,	/* in an executable segment of a module */
+	PC_DATA,	/* in another segment of a module, or in page 0 */
+	PC_UNKNOWN,	/* in no module (JIT code, a library loaded since) */
+};
+
 /*
- * Whether pc can be code: in no module it may be JIT code (a perf map
- * names it), in a module it must lie in an executable segment.
+ * What pc is. A module's range, as libdw has it from the maps, spans the
+ * holes between its segments, where another library may have been loaded
+ * since: a pc there is unknown, not data.
  */
-static bool in_code(Dwfl *dwfl, uint64_t pc)
+static enum pc_kind pc_kind(Dwfl *dwfl, uint64_t pc)
 {
 	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
 	GElf_Addr bias;
@@ -357,45 +364,45 @@ static bool in_code(Dwfl *dwfl, uint64_t pc)
 	Elf *elf;
 
 	if (pc < MIN_CODE_ADDR)
-		return false;
+		return PC_DATA;
 	if (!mod)
-		return true;
+		return PC_UNKNOWN;
 	elf = dwfl_module_getelf(mod, &bias);
 	if (!elf || elf_getphdrnum(elf, &n))
-		return true;
+		return PC_UNKNOWN;
 	for (i = 0; i < n; i++) {
 		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
 			continue;
 		if (pc - bias >= ph.p_vaddr && pc - bias < ph.p_vaddr + ph.p_memsz)
-			return ph.p_flags & PF_X;
+			return ph.p_flags & PF_X ? PC_CODE : PC_DATA;
 	}
-	return false;
+	return PC_UNKNOWN;
 }
 
 /*
  * A chain that reaches data has left the stack's real frames: a frame
  * pointer that held something else (Go's rt0_go and systemstack keep no
  * frame), a slot past the frames. What it reads from there on is noise,
- * which named data symbols as callers; stop at the last frame in code.
+ * which named data symbols as callers; stop at the last frame before it.
  */
 static void cut_at_data(Dwfl *dwfl, struct walk *w)
 {
 	int i;
 
 	for (i = 1; i < w->n; i++)
-		if (!in_code(dwfl, w->pc[i])) {
+		if (pc_kind(dwfl, w->pc[i]) == PC_DATA) {
 			w->n = i;
 			return;
 		}
 }
 
-/* How many frames of w fall in a known module. */
+/* How many frames of w are known code. */
 static int known_frames(Dwfl *dwfl, const struct walk *w)
 {
 	int i, k = 0;
 
 	for (i = 0; dwfl && i < w->n; i++)
-		k += dwfl_addrmodule(dwfl, w->pc[i]) != NULL;
+		k += pc_kind(dwfl, w->pc[i]) == PC_CODE;
 	return k;
 }
 
