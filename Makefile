@@ -33,7 +33,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(BPF_ARCH) \
 # the libbpf glue and main.c) go into one archive that the unit tests link.
 USER_SRCS := $(wildcard user/*/*.c) user/main.c
 BPF_GLUE := user/trace/cmd_trace.c user/trace/session.c user/trace/attach.c \
-	user/trace/features.c user/profile/profiler.c
+	user/trace/features.c user/trace/unique_exact.c user/profile/profiler.c
 PURE_SRCS := $(filter-out $(BPF_GLUE) user/main.c,$(USER_SRCS))
 PURE_LIB := $(OUT)/libtaskmem-pure.a
 USER_OBJS := $(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE) user/main.c)
@@ -74,7 +74,8 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE)): $(OUT)/taskmem.skel.h $(OUT)/profile.skel.h
+$(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE)): $(OUT)/taskmem.skel.h $(OUT)/profile.skel.h \
+	$(OUT)/unique.skel.h
 
 $(OUT)/user/%.o: user/%.c
 	$(call msg,CC,$@)
@@ -179,9 +180,10 @@ check: unit integration lint sanitize fuzz
 # Timing goals live here, not in tests: ratios against untraced runs
 # measured in the same run (tools/bench/overhead.sh says what it changes).
 bench: all
-	$(Q)tools/install-deps.sh bpftrace time python3
+	$(Q)tools/install-deps.sh bpftrace time python3 linux-perf
 	$(Q)bash tools/bench/overhead.sh
 	$(Q)bash tools/bench/profile.sh
+	$(Q)bash tools/bench/exact_unique.sh
 
 # The whole runtimes matrix of docs/results/runtimes.md (long: ~2 h with
 # 3 runs a cell). It raises kernel.pid_max, kernel.threads-max and

@@ -39,7 +39,7 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-const volatile __u64 sample_bytes = 512 << 10;
+const volatile __u64 sample_bytes = 2 << 20;
 const volatile __u32 page_shift = 12;
 const volatile __u64 thread_bytes = 0;	/* task_struct + kernel stack */
 const volatile __u64 process_bytes = 0;	/* and signal, files, mm */
@@ -168,12 +168,23 @@ static __always_inline void note_submit(struct prof_note *n, bool wake)
 /*
  * Copy the top of the user stack, as much of it as is mapped: whole pages
  * above the stack pointer's, fewer as reads fail (a stack's top is near).
+ * A failed read costs a fault and the clearing of the buffer: on the main
+ * thread, whose frames end at the mm's start_stack, read only up to the
+ * end of that page (the stack's mapping goes at least that far).
  */
-static __always_inline __u32 copy_stack(struct prof_sample *s, __u64 sp)
+static __always_inline __u32 copy_stack(struct prof_sample *s, __u64 sp,
+					__u64 start_stack)
 {
 	__u32 first = 4096 - (sp & 4095), n;
 	int i;
 
+	if (sp < start_stack && start_stack - sp < PROF_STACK_BYTES) {
+		n = ((start_stack | 4095) + 1 - sp) & (PROF_STACK_BYTES * 2 - 1);
+		if (n > PROF_STACK_BYTES)
+			n = PROF_STACK_BYTES;
+		if (n && !bpf_probe_read_user(s->stack, n, (void *)sp))
+			return n;
+	}
 	for (i = PROF_STACK_BYTES / 4096 - 1; i >= 0; i--) {
 		n = first + i * 4096;
 		if (n > PROF_STACK_BYTES)
@@ -252,7 +263,8 @@ static __always_inline void sample_emit(void *ctx, __u32 kind, __u64 mm,
 		n = bpf_get_stack(ctx, s->ips, sizeof(s->ips), BPF_F_USER_STACK);
 		if (n > 0)
 			s->nr_ips = n / sizeof(__u64);
-		s->stack_len = copy_stack(s, regs->sp);
+		s->stack_len = copy_stack(s, regs->sp,
+					  BPF_CORE_READ(task, mm, start_stack));
 	}
 	__sync_fetch_and_add(&stats.samples, 1);
 	note_submit(&s->h, s->h.pad);

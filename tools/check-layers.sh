@@ -3,7 +3,7 @@
 #   main.c -> trace, replay, bench -> profile -> output -> model -> common
 # A file may include headers of its own folder and of folders below it;
 # trace, replay and bench do not include each other. Only trace (the
-# libbpf glue) includes the tracer's skeleton, only profile the sampler's. Prints every wrong-way include and
+# libbpf glue) includes the tracer's skeletons, only profile the sampler's. Prints every wrong-way include and
 # fails if there is one.
 cd "$(dirname "$0")/.." || exit 2
 
@@ -31,13 +31,14 @@ for file in user/*.c user/*/*.[ch]; do
 	fi
 	while IFS=: read -r line inc; do
 		case "$inc" in
-		taskmem.h | profile.h | unique.h) continue ;;	# the types shared with BPF
+		taskmem.h | profile.h | unique.h | unique_events.h)
+			continue ;;	# the types shared with BPF
 		profile.skel.h)
 			[ "$from" = profile ] && continue
 			echo "$file:$line: only profile/ loads the sampler: includes $inc"
 			bad=1
 			continue ;;
-		taskmem.skel.h)
+		taskmem.skel.h | unique.skel.h)
 			[ "$from" = trace ] && continue
 			echo "$file:$line: only trace/ loads BPF: includes $inc"
 			bad=1

@@ -14,7 +14,7 @@ set -u
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# The sampling error of one function's bytes is below one sample (512 KiB)
+# The sampling error of one function's bytes is below one sample (2 MiB by default)
 # per stretch of memory it touched; 15 % is the issue's bound.
 PCT=15
 

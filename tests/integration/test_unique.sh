@@ -2,7 +2,9 @@
 # Integration test of unique and charged memory (#14): workloads whose
 # pages are shared in known ways (tools/sharing.c), each run in a memory
 # cgroup of its own; the sum of RSS, unique, charged and the cgroup's own
-# peak (--cgroup-check) are printed side by side for every workload.
+# peak (--cgroup-check) are printed side by side for every workload. The
+# exact-* cases run the workloads again with --exact-unique (memcg events in
+# BPF): with CI=true, a kernel without the memcg tracepoints fails them.
 #
 # Run from the repository root, as root. The environment (TASKMEM, TOOLS, CI)
 # and the output lines are described in lib.sh.
@@ -181,9 +183,100 @@ case_follow() {
 	sampled $n-p
 	bytes_range "$n-p: tree.peak_unique_bytes" \
 		"$(val .tree.peak_unique_bytes)" $((64 * M)) $((80 * M))
+	# --exact-unique starts from the cgroup's memory.stat
+	run $n-exact 0 --exact-unique --cgroup "$dir" -d 1
+	views $n-exact
+	if exact $n-exact; then
+		bytes_range "$n-exact: tree.unique_at_peak.anon" \
+			"$(val .tree.unique_at_peak.anon)" $((64 * M)) $((66 * M))
+	fi
 	kill "$pid"
 	wait "$pid" 2>/dev/null
 	rmdir "$dir"
+}
+
+# --exact-unique: the same workloads, unique memory from memcg events in
+# BPF (every change, the breakdown at the exact peak) instead of samples
+exact() { # NAME: the events source ran, or why not (skip outside CI)
+	if grep -q "lacks the memcg tracepoints" "$tmp/$1.err"; then
+		cannot_run test_unique.sh "the kernel lacks the memcg tracepoints" \
+			"$1: memcg tracepoints" "missing" "Linux 6.14 (CI=true)"
+		return 1
+	fi
+	contains "$1: tree.memory_source" "$(val .tree.memory_source)" -events
+	equals "$1: unique_at_peak.kernel_other (events split it)" \
+		"$(val .tree.unique_at_peak.kernel_other)" 0
+}
+
+case_exact_cow() {
+	local n=exact-cow
+
+	run $n 0 --exact-unique --cgroup-check -- "$TOOLS/sharing" cow 256 4 800 ||
+		return
+	views $n
+	exact $n || return
+	bytes_range "$n: tree.peak_unique_bytes" \
+		"$(val .tree.peak_unique_bytes)" $((256 * M)) $((282 * M))
+	pct_of "$n: tree.peak_unique_bytes" "$(val .tree.peak_unique_bytes)" \
+		cgroup.peak_usage_bytes "$(val .cgroup.peak_usage_bytes)" 3
+	bytes_range "$n: tree.unique_at_peak.anon" \
+		"$(val .tree.unique_at_peak.anon)" $((256 * M)) $((282 * M))
+}
+
+case_exact_memfd() {
+	local n=exact-memfd
+
+	run $n 0 --exact-unique --cgroup-check -- "$TOOLS/sharing" memfd 128 4 800 ||
+		return
+	views $n
+	exact $n || return
+	bytes_range "$n: tree.peak_unique_bytes" \
+		"$(val .tree.peak_unique_bytes)" $((128 * M)) $((150 * M))
+	bytes_range "$n: tree.unique_at_peak.shmem" \
+		"$(val .tree.unique_at_peak.shmem)" $((128 * M)) $((129 * M))
+	pct_of "$n: tree.peak_unique_bytes" "$(val .tree.peak_unique_bytes)" \
+		cgroup.peak_usage_bytes "$(val .cgroup.peak_usage_bytes)" 3
+}
+
+# kernel memory split: 2000 stacks of 16 KiB (x86_64), page tables, slab
+case_exact_threads() {
+	local n=exact-threads
+
+	run $n 0 --exact-unique --cgroup-check -- "$TOOLS/demo-threads" 2000 1 ||
+		return
+	views $n
+	exact $n || return
+	pct_of "$n: tree.peak_unique_bytes" "$(val .tree.peak_unique_bytes)" \
+		cgroup.peak_usage_bytes "$(val .cgroup.peak_usage_bytes)" 15
+	bytes_range "$n: tree.unique_at_peak.kernel_stack" \
+		"$(val .tree.unique_at_peak.kernel_stack)" $((2000 * 16384)) \
+		$((2010 * 16384))
+	bytes_range "$n: tree.unique_at_peak.pagetables" \
+		"$(val .tree.unique_at_peak.pagetables)" $((2 * M)) $((32 * M))
+	bytes_range "$n: tree.unique_at_peak.slab" \
+		"$(val .tree.unique_at_peak.slab)" $((2 * M)) $((32 * M))
+}
+
+case_exact_sleepers() {
+	local n=exact-sleepers
+
+	run $n 0 --exact-unique --cgroup-check -- "$TOOLS/sharing" sleepers 200 2 ||
+		return
+	views $n
+	exact $n || return
+	pct_of "$n: tree.peak_unique_bytes" "$(val .tree.peak_unique_bytes)" \
+		cgroup.peak_usage_bytes "$(val .cgroup.peak_usage_bytes)" 25
+}
+
+# a kernel without the tracepoints: sampled instead, said in one line
+case_exact_missing() {
+	local n=exact-missing
+
+	TASKMEM_MISSING_FEATURE=memcg_tracepoints \
+		run $n 0 --exact-unique -- "$TOOLS/sharing" cow 16 1 0 || return
+	sampled $n
+	contains "$n: message" "$(cat "$tmp/$n.err")" \
+		"lacks the memcg tracepoints (Linux 6.14); unique memory is sampled instead"
 }
 
 # Everything a run needs; false (after saying why) when the test cannot run.
@@ -210,6 +303,11 @@ main() {
 	case_no_cgroup
 	case_bad_cgroup
 	case_follow
+	case_exact_cow
+	case_exact_memfd
+	case_exact_threads
+	case_exact_sleepers
+	case_exact_missing
 	echo "# test_unique.sh took $((SECONDS - t0)) s"
 	finish
 }

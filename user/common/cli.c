@@ -33,7 +33,7 @@ const char cli_trace_usage[] =
 	"      --folded FILE      the same as folded stacks (root;...;leaf BYTES)\n"
 	"      --flame FILE       the same as an SVG flame graph\n"
 	"      --sample-bytes N   one stack sample per N bytes of RSS growth\n"
-	"                         (default 512K; K, M, G suffixes)\n"
+	"                         (default 2M; K, M, G suffixes)\n"
 	"  -q, --quiet            no live status line on the terminal\n"
 	"  -l, --long             add the detail columns to the table\n"
 	"      --all-processes    a table row for every process (above 20, the\n"
@@ -46,6 +46,8 @@ const char cli_trace_usage[] =
 	"      --memory-sample-ms N\n"
 	"                         read the cgroup's memory.stat every N ms\n"
 	"                         (default 50) and at each new RSS peak\n"
+	"      --exact-unique     follow the cgroup's statistics in BPF at every\n"
+	"                         change instead (costs more: see README)\n"
 	"      --cgroup-check     also compare the cgroup's peak with taskmem's\n"
 	"                         footprint\n"
 	"      --user NAME        run COMMAND as NAME (default: the user who\n"
@@ -218,7 +220,7 @@ enum opt_id { OPT_CGROUP = 256, OPT_USER, OPT_AS_ROOT, OPT_TIMELINE,
 	      OPT_LISTEN, OPT_METRICS_FILE, OPT_METRICS_INTERVAL,
 	      OPT_METRICS_TOP, OPT_METRICS_LABEL, OPT_LINGER,
 	      OPT_ALL_PROCESSES, OPT_NO_CGROUP, OPT_CGROUP_PATH,
-	      OPT_MEMORY_SAMPLE_MS };
+	      OPT_MEMORY_SAMPLE_MS, OPT_EXACT_UNIQUE };
 
 /* '+': stop at the command; ':': a missing value is reported, not printed */
 static const char trace_shortopts[] = "+:p:d:i:o:f:lwqvh";
@@ -235,6 +237,7 @@ static const struct option trace_longopts[] = {
 	{ "no-cgroup", no_argument, NULL, OPT_NO_CGROUP },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP_PATH },
 	{ "memory-sample-ms", required_argument, NULL, OPT_MEMORY_SAMPLE_MS },
+	{ "exact-unique", no_argument, NULL, OPT_EXACT_UNIQUE },
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
 	{ "timeline", required_argument, NULL, OPT_TIMELINE },
@@ -465,6 +468,9 @@ static int apply_opt(int id, const char *name, const char *val,
 	case OPT_NO_CGROUP:
 		o->no_cgroup = true;
 		return 0;
+	case OPT_EXACT_UNIQUE:
+		o->exact_unique = true;
+		return 0;
 	case OPT_CGROUP_PATH:
 		if (!*val)
 			return fail(err, errlen, "empty cgroup path for %s", name);
@@ -504,9 +510,10 @@ static int check_mode(const struct trace_opts *o, char *err, size_t errlen)
 		return fail(err, errlen,
 			    "no command given: use -- COMMAND, or -p PID or "
 			    "--cgroup PATH to attach");
-	if (o->no_cgroup && (o->cgroup || o->cgroup_check))
+	if (o->no_cgroup && (o->cgroup || o->cgroup_check || o->exact_unique))
 		return fail(err, errlen, "--no-cgroup contradicts %s",
-			    o->cgroup ? "--cgroup" : "--cgroup-check");
+			    o->cgroup ? "--cgroup" : o->cgroup_check ?
+			    "--cgroup-check" : "--exact-unique");
 	if (o->cgroup && (o->wait_all || o->cgroup_check || o->user ||
 			  o->as_root))
 		return fail(err, errlen, "%s is for a command, not --cgroup",

@@ -29,7 +29,7 @@ enum tm_format {
 /* --memory-sample-ms: memory.stat costs tens of microseconds a read */
 #define TM_MEMORY_SAMPLE_MS_DEFAULT 50UL
 #define TM_MAX_PROCS_LIMIT (1UL << 22)
-#define TM_SAMPLE_BYTES_DEFAULT (512UL << 10)
+#define TM_SAMPLE_BYTES_DEFAULT (2UL << 20)
 #define TM_SAMPLE_BYTES_MIN 4096UL
 #define TM_SAMPLE_BYTES_MAX (1UL << 30)
 
@@ -41,6 +41,7 @@ struct trace_opts {
 	bool long_table;
 	bool cgroup_check;	/* also the comparison lines and "cgroup" */
 	bool no_cgroup;		/* --no-cgroup: no memory cgroup */
+	bool exact_unique;	/* --exact-unique: memcg events in BPF */
 	const char *cgroup;	/* --cgroup PATH: follow an existing one */
 	unsigned long memory_sample_ms; /* memory.stat period */
 	bool as_root;		/* --as-root: keep root for the command */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <elfutils/libdwfl.h>
 #include <dwarf.h>
 #include "common/text.h"
@@ -13,12 +14,27 @@
 
 #define MAX_FRAMES 128
 #define NAME_LEN 256
+/* Maps re-read for callers in no module: at most this often a process. */
+#define RECAPTURE_NS 100000000ULL
+
+/* A frame's name, once found in a module's symbols. */
+struct pc_name {
+	uint64_t pc;		/* 0: empty slot */
+	char *name;
+};
 
 /* One distinct set of mappings (forked children share their parent's). */
 struct maps {
 	char *text;		/* the file-backed lines of /proc/PID/maps */
 	Dwfl *dwfl;		/* NULL until first used */
 	bool broken;		/* libdw could not use it */
+	/*
+	 * Names by pc, open addressing: libdw looks a symbol up by scanning
+	 * the module's table, and the same few pcs come back sample after
+	 * sample (most of the cost of profiling a page-fault storm).
+	 */
+	struct pc_name *names;
+	size_t nnames, capnames;
 };
 
 struct proc {
@@ -26,6 +42,7 @@ struct proc {
 	int maps;		/* index in u->maps, -1: none */
 	char *perf_map;		/* /tmp/perf-PID.map's text, once read */
 	bool perf_map_read;
+	uint64_t recaptured_ns;	/* CLOCK_MONOTONIC of the last re-read */
 };
 
 struct unwinder {
@@ -50,7 +67,7 @@ struct unwinder *unwind_new(void)
 
 void unwind_free(struct unwinder *u)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!u)
 		return;
@@ -58,6 +75,9 @@ void unwind_free(struct unwinder *u)
 		free(u->maps[i].text);
 		if (u->maps[i].dwfl)
 			dwfl_end(u->maps[i].dwfl);
+		for (j = 0; j < u->maps[i].capnames; j++)
+			free(u->maps[i].names[j].name);
+		free(u->maps[i].names);
 	}
 	for (i = 0; i < u->capprocs; i++)
 		free(u->procs[i].perf_map);
@@ -318,13 +338,71 @@ static void unwind_fp(const struct prof_sample *s, struct walk *w)
 		w->pc[w->n++] = i ? s->ips[i] - 1 : s->ips[i];
 }
 
-/* How many frames of w fall in a known module. */
+/*
+ * Lowest address a return address can have: page 0 is never mapped, and
+ * what a broken chain reads there (argc, a flag) is no code.
+ */
+#define MIN_CODE_ADDR 4096
+
+enum pc_kind {
+	PC_CODE,	/* in an executable segment of a module */
+	PC_DATA,	/* in another segment of a module, or in page 0 */
+	PC_UNKNOWN,	/* in no module (JIT code, a library loaded since) */
+};
+
+/*
+ * What pc is. A module's range, as libdw has it from the maps, spans the
+ * holes between its segments, where another library may have been loaded
+ * since: a pc there is unknown, not data.
+ */
+static enum pc_kind pc_kind(Dwfl *dwfl, uint64_t pc)
+{
+	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
+	GElf_Addr bias;
+	GElf_Phdr ph;
+	size_t i, n;
+	Elf *elf;
+
+	if (pc < MIN_CODE_ADDR)
+		return PC_DATA;
+	if (!mod)
+		return PC_UNKNOWN;
+	elf = dwfl_module_getelf(mod, &bias);
+	if (!elf || elf_getphdrnum(elf, &n))
+		return PC_UNKNOWN;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (pc - bias >= ph.p_vaddr && pc - bias < ph.p_vaddr + ph.p_memsz)
+			return ph.p_flags & PF_X ? PC_CODE : PC_DATA;
+	}
+	return PC_UNKNOWN;
+}
+
+/*
+ * A chain that reaches data has left the stack's real frames: a frame
+ * pointer that held something else (Go's rt0_go and systemstack keep no
+ * frame), a slot past the frames. What it reads from there on is noise,
+ * which named data symbols as callers; stop at the last frame before it.
+ */
+static void cut_at_data(Dwfl *dwfl, struct walk *w)
+{
+	int i;
+
+	for (i = 1; i < w->n; i++)
+		if (pc_kind(dwfl, w->pc[i]) == PC_DATA) {
+			w->n = i;
+			return;
+		}
+}
+
+/* How many frames of w are known code. */
 static int known_frames(Dwfl *dwfl, const struct walk *w)
 {
 	int i, k = 0;
 
 	for (i = 0; dwfl && i < w->n; i++)
-		k += dwfl_addrmodule(dwfl, w->pc[i]) != NULL;
+		k += pc_kind(dwfl, w->pc[i]) == PC_CODE;
 	return k;
 }
 
@@ -371,16 +449,72 @@ int unwind_perf_map_lookup(const char *text, uint64_t addr, char *name,
 	return -ENOENT;
 }
 
-static void name_pc(struct unwinder *u, Dwfl *dwfl, uint32_t pid, uint64_t pc,
-		    char *name)
+static struct pc_name *pc_name_slot(struct pc_name *v, size_t cap,
+				    uint64_t pc)
 {
-	Dwfl_Module *mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
-	const char *sym, *file, *base;
+	size_t j;
+
+	for (j = (pc * 0x9E3779B97F4A7C15ULL) >> 32 & (cap - 1);
+	     v[j].pc && v[j].pc != pc; j = (j + 1) & (cap - 1))
+		;
+	return &v[j];
+}
+
+static const char *pc_name_get(const struct maps *m, uint64_t pc)
+{
+	struct pc_name *e;
+
+	if (!m->capnames)
+		return NULL;
+	e = pc_name_slot(m->names, m->capnames, pc);
+	return e->pc ? e->name : NULL;
+}
+
+/* Remember name for pc; without memory, only the cache is lost. */
+static void pc_name_put(struct maps *m, uint64_t pc, const char *name)
+{
+	struct pc_name *v = m->names, *e;
+	size_t i, cap = m->capnames;
+	char *copy;
+
+	if ((m->nnames + 1) * 2 > cap) {
+		cap = cap ? cap * 2 : 256;
+		v = calloc(cap, sizeof(*v));
+		if (!v)
+			return;
+		for (i = 0; i < m->capnames; i++)
+			if (m->names[i].pc)
+				*pc_name_slot(v, cap, m->names[i].pc) =
+					m->names[i];
+		free(m->names);
+		m->names = v;
+		m->capnames = cap;
+	}
+	copy = strdup(name);
+	if (!copy)
+		return;
+	e = pc_name_slot(m->names, m->capnames, pc);
+	e->pc = pc;
+	e->name = copy;
+	m->nnames++;
+}
+
+/* m: the mappings dwfl was made from (their cache of names), or NULL. */
+static void name_pc(struct unwinder *u, struct maps *m, Dwfl *dwfl,
+		    uint32_t pid, uint64_t pc, char *name)
+{
+	const char *sym, *file, *base, *known = m ? pc_name_get(m, pc) : NULL;
+	Dwfl_Module *mod;
 	GElf_Off off;
 	GElf_Sym esym;
 	Dwarf_Addr start;
 	struct proc *p;
 
+	if (known) {
+		snprintf(name, NAME_LEN, "%s", known);
+		return;
+	}
+	mod = dwfl ? dwfl_addrmodule(dwfl, pc) : NULL;
 	if (mod) {
 		sym = dwfl_module_addrinfo(mod, pc, &off, &esym, NULL, NULL,
 					   NULL);
@@ -396,7 +530,11 @@ static void name_pc(struct unwinder *u, Dwfl *dwfl, uint32_t pid, uint64_t pc,
 				 base ? base + 1 : file ? file : "?",
 				 (uint64_t)(pc - start));
 		}
-		goto clean;
+		unwind_clean_name(name);
+		/* a module's names hold for every process of these maps */
+		if (m)
+			pc_name_put(m, pc, name);
+		return;
 	}
 	p = proc_get(u, pid, false);
 	if (p && !p->perf_map_read) {
@@ -409,17 +547,46 @@ static void name_pc(struct unwinder *u, Dwfl *dwfl, uint32_t pid, uint64_t pc,
 	if (!p || !p->perf_map ||
 	    unwind_perf_map_lookup(p->perf_map, pc, name, NAME_LEN))
 		snprintf(name, NAME_LEN, "[unknown] 0x%" PRIx64, pc);
-clean:
 	unwind_clean_name(name);
+}
+
+/* The callers of s: DWARF CFI, or the frame-pointer walk if it goes further. */
+static struct walk *unwind_walk(struct unwinder *u, Dwfl *dwfl,
+				const struct prof_sample *s)
+{
+	static struct walk dw, fw;
+
+	unwind_dwarf(u, dwfl, s, &dw);
+	if (dw.n == 1)
+		unwind_from_return(u, dwfl, s, &dw);
+	unwind_fp(s, &fw);
+	cut_at_data(dwfl, &dw);
+	cut_at_data(dwfl, &fw);
+	/* frame pointers win only where they reach further */
+	return known_frames(dwfl, &fw) > known_frames(dwfl, &dw) ? &fw : &dw;
+}
+
+/* Whether p's maps may be read again now (see unwind_sample). */
+static bool recapture_due(struct proc *p)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	if (p->recaptured_ns && now - p->recaptured_ns < RECAPTURE_NS)
+		return false;
+	p->recaptured_ns = now;
+	return true;
 }
 
 uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 		       const char *leaf, struct stacks *st)
 {
-	static struct walk dw, fw;
 	static char names[MAX_FRAMES + 2][NAME_LEN];
 	const char *ptrs[MAX_FRAMES + 2];
 	struct proc *p = proc_get(u, s->h.pid, false);
+	struct maps *m = NULL;
 	Dwfl *dwfl = NULL;
 	struct walk *w;
 	uint32_t n = 0;
@@ -440,12 +607,20 @@ uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 		if (p->maps >= 0)
 			dwfl = maps_dwfl(u, &u->maps[p->maps]);
 	}
-	unwind_dwarf(u, dwfl, s, &dw);
-	if (dw.n == 1)
-		unwind_from_return(u, dwfl, s, &dw);
-	unwind_fp(s, &fw);
-	/* frame pointers win only where they reach further */
-	w = known_frames(dwfl, &fw) > known_frames(dwfl, &dw) ? &fw : &dw;
+	w = unwind_walk(u, dwfl, s);
+	/*
+	 * A caller in no module: a library loaded after the maps were read
+	 * (Python imports _asyncio with dlopen), whose CFI and names are then
+	 * unknown. Read them again, at most every RECAPTURE_NS: JIT code is
+	 * in no module for good.
+	 */
+	if (p && dwfl && known_frames(dwfl, w) < w->n &&
+	    recapture_due(p)) {
+		unwind_capture(u, s->h.pid, s->ppid);
+		dwfl = maps_dwfl(u, &u->maps[p->maps]);
+		w = unwind_walk(u, dwfl, s);
+	}
+	m = p && dwfl ? &u->maps[p->maps] : NULL;
 
 	snprintf(names[n], NAME_LEN, "%.*s", (int)sizeof(s->comm), s->comm);
 	unwind_clean_name(names[n]);
@@ -454,7 +629,7 @@ uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 	ptrs[n] = names[n];
 	n++;
 	for (i = w->n - 1; i >= 0; i--, n++) {
-		name_pc(u, dwfl, s->h.pid, w->pc[i], names[n]);
+		name_pc(u, m, dwfl, s->h.pid, w->pc[i], names[n]);
 		ptrs[n] = names[n];
 	}
 	if (!w->n) {

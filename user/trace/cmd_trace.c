@@ -620,7 +620,9 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		deadline = run->t.t0_ns + (uint64_t)(o->duration_s * 1e9);
 	ticker_start(&interim, run->t.t0_ns, o->interval_s);
 	ticker_start(&sample, run->t.t0_ns, o->sample_ms / 1e3);
-	if (run->usrc) {
+	/* a source without poll (--exact-unique) needs no ticks: a ticker
+	 * nobody advances would wake the loop at once, again and again */
+	if (run->usrc && run->usrc->poll) {
 		ticker_start(&memsample, run->t.t0_ns, o->memory_sample_ms / 1e3);
 		/* a new tree peak is looked for (in .bss) every 10 ms */
 		ticker_start(&peakwatch, run->t.t0_ns, PEAK_WATCH_S);

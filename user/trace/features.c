@@ -56,6 +56,13 @@ static const struct feature mmap_lock = {
 	BTF_TYPEDEF, 0, "btf_trace_mmap_lock_released"
 };
 
+/* --exact-unique only: without it, unique memory is sampled */
+static const struct feature memcg_events = {
+	"memcg_tracepoints", "6.14",
+	"to follow a memory cgroup's statistics at every change",
+	BTF_TYPEDEF, 0, "btf_trace_mod_memcg_lruvec_state"
+};
+
 /* The kernel's BTF, mapped (Linux 6.16+ can) or read. */
 struct raw_btf {
 	void *data;
@@ -144,7 +151,8 @@ static int check_hook(void)
 	const char *missing = getenv("TASKMEM_MISSING_FEATURE");
 	size_t i;
 
-	if (!missing || !strcmp(missing, mmap_lock.name))
+	if (!missing || !strcmp(missing, mmap_lock.name) ||
+	    !strcmp(missing, memcg_events.name))
 		return 0;
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!strcmp(missing, required[i].name))
@@ -181,4 +189,17 @@ int features_probe(struct tm_features *out)
 		       "changes only", mmap_lock.name, mmap_lock.since);
 	raw_btf_free(&btf);
 	return err;
+}
+
+bool features_memcg_events(void)
+{
+	struct raw_btf btf;
+	bool ok;
+
+	raw_btf_load(&btf);
+	/* both tracepoints came in one change (Linux 6.14) */
+	ok = have(&memcg_events, &btf) &&
+	     btf_has(&btf, "btf_trace_mod_memcg_state", BTF_KIND_TYPEDEF);
+	raw_btf_free(&btf);
+	return ok;
 }

@@ -20,4 +20,10 @@ struct tm_features {
  */
 int features_probe(struct tm_features *f);
 
+/*
+ * Whether the kernel has the memcg tracepoints --exact-unique follows
+ * (Linux 6.14); TASKMEM_MISSING_FEATURE=memcg_tracepoints says no.
+ */
+bool features_memcg_events(void);
+
 #endif /* TM_FEATURES_H */

@@ -74,9 +74,3 @@ const struct unique_source unique_sampled = {
 	.finish = sampled_finish,
 	.close = sampled_close,
 };
-
-const struct unique_source *unique_source_pick(const struct trace_opts *o)
-{
-	(void)o;
-	return &unique_sampled;
-}

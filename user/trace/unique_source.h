@@ -42,7 +42,8 @@ struct unique_source {
 
 extern const struct unique_source unique_sampled;
 
-/* The source for these options (--exact-unique picks the other). */
+/* The source for these options (--exact-unique picks the other, where
+ * the kernel has its tracepoints); in unique_exact.c, which can tell. */
 const struct unique_source *unique_source_pick(const struct trace_opts *o);
 
 #endif /* TM_UNIQUE_SOURCE_H */

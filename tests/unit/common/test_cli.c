@@ -79,7 +79,7 @@ static void test_defaults(void **state)
 	assert_int_equal(p.o.max_procs, 65536);
 	assert_int_equal(p.o.npids, 0);
 	assert_null(p.o.profile);
-	assert_int_equal(p.o.sample_bytes, 512 * 1024);
+	assert_int_equal(p.o.sample_bytes, 2 * 1024 * 1024);
 	assert_float_equal(p.o.duration_s, 0.0, 0);
 	assert_float_equal(p.o.interval_s, 0.0, 0);
 }
@@ -179,6 +179,9 @@ static void test_memory_cgroup_options(void **state)
 	char *with_pid[] = { "--cgroup", "/x", "-p", "1", NULL };
 	char *contra[] = { "--no-cgroup", "--cgroup-check", "--", "ls", NULL };
 	char *user[] = { "--cgroup", "/x", "--user", "nobody", NULL };
+	char *exact[] = { "--exact-unique", "--cgroup", "/x", NULL };
+	char *exact_none[] = { "--no-cgroup", "--exact-unique", "--", "ls",
+			       NULL };
 	struct parsed p;
 
 	(void)state;
@@ -204,6 +207,12 @@ static void test_memory_cgroup_options(void **state)
 	expect_error(with_pid, "not several");
 	expect_error(contra, "--no-cgroup");
 	expect_error(user, "--user");
+	parse(dflt, &p);
+	assert_false(p.o.exact_unique);
+	parse(exact, &p);
+	assert_int_equal(p.ret, 0);
+	assert_true(p.o.exact_unique);
+	expect_error(exact_none, "--no-cgroup contradicts --exact-unique");
 }
 
 static void test_max_procs(void **state)

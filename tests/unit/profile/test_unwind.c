@@ -3,6 +3,7 @@
  * Unit tests of user/profile/unwind.c: perf map files (untrusted input),
  * frame names made safe, and a real unwind of this test's own stack.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -115,12 +116,104 @@ static void test_unwind_self(void **state)
 	unwind_free(u);
 }
 
+/* A frame-pointer chain as BPF copies it, broken past its second frame. */
+static int data_object = 1;
+
+static __attribute__((noinline)) void chain_leaf(void)
+{
+	__asm__ volatile("");
+}
+
+static __attribute__((noinline)) void chain_caller(void)
+{
+	chain_leaf();
+	__asm__ volatile("");
+}
+
+static void test_unwind_stops_at_data(void **state)
+{
+	static struct prof_sample s;
+	struct unwinder *u = unwind_new();
+	struct stacks st = {};
+	const char *const want[] = { "self", "chain_caller", "chain_leaf",
+				     "[kernel] leaf" };
+	uint32_t id, i;
+
+	(void)state;
+	assert_non_null(u);
+	chain_caller();
+	memset(&s, 0, sizeof(s));
+	s.h.kind = PROF_FAULT;
+	s.h.pid = getpid();
+	strcpy(s.comm, "self");
+	/* no registers: the frame-pointer walk is all there is */
+	s.ips[0] = (uint64_t)(uintptr_t)chain_leaf;
+	/* return addresses: one past a call, looked up one byte back */
+	s.ips[1] = (uint64_t)(uintptr_t)chain_caller + 1;
+	s.ips[2] = (uint64_t)(uintptr_t)&data_object + 1;
+	s.ips[3] = 0x2;
+	s.ips[4] = (uint64_t)(uintptr_t)chain_caller + 1;
+	s.nr_ips = 5;
+	unwind_capture(u, getpid(), getppid());
+	id = unwind_sample(u, &s, "[kernel] leaf", &st);
+	assert_int_not_equal(id, UINT32_MAX);
+	assert_int_equal(st.v[id].n, 4);
+	for (i = 0; i < 4; i++)
+		assert_string_equal(st.names.s[st.v[id].frames[i]], want[i]);
+	/* the second time, the names come from the cache: the same stack */
+	assert_int_equal(unwind_sample(u, &s, "[kernel] leaf", &st), id);
+	stacks_free(&st);
+	unwind_free(u);
+}
+
+/*
+ * A caller in a library loaded after the process's maps were read (as
+ * Python's extension modules are): the maps are read again to name it.
+ */
+static void test_unwind_library_loaded_later(void **state)
+{
+	static struct prof_sample s;
+	struct unwinder *u = unwind_new();
+	struct stacks st = {};
+	const char *name;
+	void *lib, *fn;
+	uint32_t id;
+
+	(void)state;
+	assert_non_null(u);
+	unwind_capture(u, getpid(), getppid());
+	lib = dlopen("libcrypt.so.1", RTLD_NOW | RTLD_LOCAL);
+	fn = lib ? dlsym(lib, "crypt") : NULL;
+	if (!fn) {
+		unwind_free(u);
+		skip();
+	}
+	memset(&s, 0, sizeof(s));
+	s.h.kind = PROF_FAULT;
+	s.h.pid = getpid();
+	strcpy(s.comm, "self");
+	s.ips[0] = (uint64_t)(uintptr_t)chain_leaf;
+	s.ips[1] = (uint64_t)(uintptr_t)fn + 1;
+	s.nr_ips = 2;
+	id = unwind_sample(u, &s, NULL, &st);
+	assert_int_not_equal(id, UINT32_MAX);
+	assert_int_equal(st.v[id].n, 3);
+	name = st.names.s[st.v[id].frames[1]];
+	assert_true(strncmp(name, "[unknown]", 9) != 0);
+	assert_string_equal(st.names.s[st.v[id].frames[2]], "chain_leaf");
+	stacks_free(&st);
+	unwind_free(u);
+	dlclose(lib);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_perf_map),
 		cmocka_unit_test(test_clean_name),
 		cmocka_unit_test(test_unwind_self),
+		cmocka_unit_test(test_unwind_stops_at_data),
+		cmocka_unit_test(test_unwind_library_loaded_later),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
