@@ -4,7 +4,8 @@
  * as the kernel changes them (the memcg tracepoints, Linux 6.14) and keeps
  * the peak of its unique memory with the breakdown at that exact moment.
  * Loaded only when asked for: these tracepoints fire for every cgroup of
- * the machine, about six times per 4 KiB page fault, so each handler
+ * the machine, about twelve times per 4 KiB page faulted in and freed
+ * (docs/performance.md), so each handler
  * rejects what is not ours as early and as cheaply as it can: first the
  * item (compares against constants), then the cgroup (a few loads).
  *
@@ -70,9 +71,11 @@ static __always_inline void kernel_items(struct unique_kidx *k)
  * has matched the id, answers with one compare; any other cgroup costs
  * two loads (its level) and one per level it is below the job's: the
  * css's parent pointers, never a helper call. The address is only
- * compared, never followed; the cgroup outlives the run (taskmem removes
- * it after detaching, and an attached cgroup's removal waits for its
- * memory to be uncharged).
+ * compared, never followed. It stays the job's for the run: a cgroup made
+ * for it is removed after the programs are detached, and a memcg is freed
+ * only once nothing is charged to it any more; a followed cgroup that
+ * someone removes during the run could, once freed, lend its address to
+ * a new one, whose events would then count.
  */
 static __always_inline bool in_job(struct mem_cgroup *memcg)
 {

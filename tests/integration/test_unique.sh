@@ -183,6 +183,13 @@ case_follow() {
 	sampled $n-p
 	bytes_range "$n-p: tree.peak_unique_bytes" \
 		"$(val .tree.peak_unique_bytes)" $((64 * M)) $((80 * M))
+	# --exact-unique starts from the cgroup's memory.stat
+	run $n-exact 0 --exact-unique --cgroup "$dir" -d 1
+	views $n-exact
+	if exact $n-exact; then
+		bytes_range "$n-exact: tree.unique_at_peak.anon" \
+			"$(val .tree.unique_at_peak.anon)" $((64 * M)) $((66 * M))
+	fi
 	kill "$pid"
 	wait "$pid" 2>/dev/null
 	rmdir "$dir"

@@ -19,8 +19,9 @@
 #
 # BASELINE=PATH (another taskmem binary, for example the last release's)
 # measures that one too, in the same run and interleaved with TASKMEM:
-# start-up, its RSS tracing 10000 processes, verified instructions and load
-# times; the tables then show it beside TASKMEM. The budgets are TASKMEM's.
+# start-up, the workloads' overhead (its own start-up subtracted), its RSS
+# tracing 10000 processes, verified instructions and load times; the tables
+# then show it beside TASKMEM. The budgets are TASKMEM's.
 #
 # Environment: RUNS (default 7; RUNS=3 for a quick look), OUT_MD (markdown
 # report, default build/bench/performance.md), TASKMEM, BASELINE, STRESS, PYTHON,
@@ -188,16 +189,17 @@ run_untraced() {
 	echo "$2 $((t1 - t0))" >>"$TMP/$1.untraced"
 }
 
-# run_taskmem NAME ROUND: times taskmem trace with the workload, start to end
+# run_taskmem NAME ROUND [BIN SUFFIX]: times taskmem trace (or BIN) with the
+# workload, start to end
 run_taskmem() {
 	local -n cmd=W_$1
-	local t0 t1
+	local t0 t1 bin=${3:-$TASKMEM}
 
 	t0=${EPOCHREALTIME/./}
-	"$TASKMEM" trace --as-root -o /dev/null -- "${cmd[@]}" >/dev/null 2>>"$TMP/log" ||
-		fail "run taskmem trace -- ${cmd[*]}: it failed"
+	"$bin" trace --as-root -o /dev/null -- "${cmd[@]}" >/dev/null 2>>"$TMP/log" ||
+		fail "run $bin trace -- ${cmd[*]}: it failed"
 	t1=${EPOCHREALTIME/./}
-	echo "$2 $((t1 - t0))" >>"$TMP/$1.taskmem"
+	echo "$2 $((t1 - t0))" >>"$TMP/$1.taskmem${4:-}"
 }
 
 bpftrace_start() {
@@ -465,6 +467,8 @@ report() {
 	echo "## Overhead against the untraced run (wall time; taskmem's start-up of $(sec "$startup_min") subtracted)"
 	echo
 	rows="workload|untraced min|taskmem min, net|taskmem: ratio of minimums|median of ratios|budget|result|bpftrace min|bpftrace: ratio of minimums|median of ratios"
+	[[ -z $BASELINE ]] || rows+="|baseline: ratio of minimums|median of ratios"
+	[[ -z $BASELINE ]] || read -r bmin _ < <(stats "$TMP/startup.base")
 	for i in "${!W_NAMES[@]}"; do
 		w=${W_NAMES[$i]}
 		read -r um _ < <(stats "$TMP/$w.untraced")
@@ -482,6 +486,10 @@ report() {
 		fi
 		v=$(verdict "$ok"); [[ $v == PASS ]] && pass=$((pass + 1)) || miss=$((miss + 1))
 		rows+=$'\n'"${W_DESC[$i]}|$(sec "$um")|$(sec "$((tm - startup_min))")|$(pct "$tr")|$(pct "$tmed")|$budget|$v|$(sec "$bm")|$(pct "$br")|$(pct "$bmed")"
+		if [[ -n $BASELINE ]]; then
+			read -r br bmed < <(pair_stats "$TMP/$w.untraced" "$TMP/$w.taskmem.base" "$bmin")
+			rows+="|$(pct "$br")|$(pct "$bmed")"
+		fi
 	done
 	table <<<"$rows"
 	echo
@@ -634,6 +642,7 @@ for ((r = 1; r <= RUNS; r++)); do
 	for w in "${W_NAMES[@]}"; do
 		run_untraced "$w" "$r"
 		run_taskmem "$w" "$r"
+		[[ -z $BASELINE ]] || run_taskmem "$w" "$r" "$BASELINE" .base
 		run_bpftrace "$w" "$r"
 	done
 done

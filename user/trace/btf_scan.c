@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <linux/btf.h>
 #include "trace/btf_scan.h"
@@ -83,7 +84,8 @@ int btf_scan_find(const void *data, size_t size, const char *name, int kind)
 	    h->hdr_len < sizeof(*h) || h->hdr_len > size ||
 	    (size_t)h->type_off + h->type_len > size - h->hdr_len ||
 	    (size_t)h->str_off + h->str_len > size - h->hdr_len ||
-	    h->type_len % 4)
+	    h->type_len % 4 || (h->hdr_len + h->type_off) % 4 ||
+	    (uintptr_t)data % 4)
 		return -EINVAL;
 	types = (const char *)data + h->hdr_len + h->type_off;
 	strs = (const char *)data + h->hdr_len + h->str_off;

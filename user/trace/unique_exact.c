@@ -206,10 +206,12 @@ static int exact_finish(struct unique_state *st, struct unique_result *u)
 			    strerror(-err));
 		return err;
 	}
-	if (!s.events && !st->cg->created) {
-		/* a cgroup namespace hides the real depth, or it was idle */
-		tm_err("--exact-unique saw no memory event of %s", st->cg->path);
-	}
+	/* an idle cgroup, or a cgroup namespace that hides the real depth */
+	if (!s.events && !st->cg->created)
+		tm_err("--exact-unique: no memory change in %s while tracing: "
+		       "its figures are those read when tracing started (in a "
+		       "cgroup namespace, changes cannot be followed)",
+		       st->cg->path);
 	unique_offer(u, &s.at_peak);
 	if (!st->cg->created && !memcg_sample(st->cg, &b, &usage))
 		unique_offer_charged(u, usage);

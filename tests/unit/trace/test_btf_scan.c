@@ -38,7 +38,7 @@ struct blob {
 	/* [4] func f (its proto left out: the scan does not follow types) */
 	struct btf_type t_f;
 	char strs[sizeof(strs)];
-} __attribute__((packed));
+} __attribute__((packed, aligned(4)));
 
 static struct blob blob;
 
