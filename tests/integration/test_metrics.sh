@@ -260,6 +260,13 @@ case_sudo_any() {
 	start_bg "$tmp/$n-target" setpriv --reuid 65534 --regid 65534 \
 		--clear-groups sleep 30
 	spid=$bg_pid
+	# setpriv is root until it has changed its ids and exec'ed sleep: attach
+	# only then (the kernel's check would refuse nobody a root process)
+	for ((i = 0; i < 200; i++)); do
+		[[ $(stat -c %u "/proc/$spid" 2>/dev/null) == 65534 &&
+			$(cat "/proc/$spid/comm" 2>/dev/null) == sleep ]] && break
+		sleep 0.02
+	done
 	start_bg "$tmp/$n" env SUDO_UID=65534 SUDO_GID=65534 "$TASKMEM" trace \
 		-q -p "$spid" -d 3 --listen ":$port" --linger 0
 	tpid=$bg_pid
