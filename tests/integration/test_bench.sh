@@ -152,6 +152,13 @@ case_matrix_json() {
 	bytes_range "matrix: asyncio footprint per task" \
 		"$(bval "$a | .footprint_per_task_bytes | floor")" "" \
 		"<$(bval "$t | .footprint_per_task_bytes | floor")"
+	# a thread's unique memory holds at least its 16 KiB kernel stack, and
+	# no more than its footprint
+	bytes_range "matrix: c-threads unique per task" \
+		"$(bval "$t | .unique_per_task_bytes | floor")" $((16 * 1024)) \
+		"$(bval "$t | .footprint_per_task_bytes * 1.1 | floor")"
+	equals_str "matrix: c-threads memory source at N=1000" \
+		"$(bval "$t | .cells[2].memory_source")" memcg-v1-sampled
 	equals "matrix: c-threads baseline is its N=1 footprint" \
 		"$(bval "$t | .baseline_footprint_bytes")" \
 		"$(bval "$t | .cells[0].peak_footprint_bytes")"
@@ -170,6 +177,23 @@ case_matrix_json() {
 	equals "matrix: progress lines" \
 		"$(grep -cE '^bench [0-9]+/12: .* N=[0-9]+, run 1 of 1' \
 			"$tmp/matrix.err")" 12
+}
+
+# Children that only read their parent's 64 MiB: each adds its 64 MiB to
+# the sum of RSS, and almost nothing to the unique memory.
+case_unique_per_task() {
+	local n=unique u r
+
+	bench $n --tasks 1,4 --sleep 1 --format json -o "$tmp/$n.json" \
+		-n cow -- "$TOOLS/sharing" cow 64 '{n}' 300
+	equals "$n: exit status" "$status" 0
+	r=$(jq -r '.programs[0].rss_per_task_bytes | floor' "$tmp/$n.json" 2>/dev/null)
+	u=$(jq -r '.programs[0].unique_per_task_bytes | floor' "$tmp/$n.json" 2>/dev/null)
+	bytes_range "$n: rss per reading child" "${r:-missing}" $((63 * M)) $((66 * M))
+	bytes_range "$n: unique per reading child" "${u:-missing}" 0 $((2 * M))
+	bytes_range "$n: unique at N=4" \
+		"$(jq -r '.programs[0].cells[1].peak_unique_bytes' "$tmp/$n.json" 2>/dev/null)" \
+		$((64 * M)) $((72 * M))
 }
 
 # table_row_of FIRST PATTERN WHAT: the line of the table that starts with
@@ -322,6 +346,7 @@ main() {
 
 	case_usage
 	case_matrix_json
+	case_unique_per_task
 	case_table_and_plot
 	case_markdown
 	case_timeout

@@ -13,7 +13,8 @@
 
 #define CELL_TEXT 96		/* bytes of a table cell */
 #define REASON_SHOWN 32		/* bytes of a failure in a table cell */
-#define NR_MEASURES 5
+#define NR_MEASURES 6
+#define SHORT_MEASURES 3	/* without --long */
 
 /* ---- figures ---- */
 
@@ -32,20 +33,32 @@ void bench_cell_finish(struct bench_cell *c)
 {
 	double fp[BENCH_RUNS_MAX], rss[BENCH_RUNS_MAX], wall[BENCH_RUNS_MAX];
 	double threads[BENCH_RUNS_MAX], procs[BENCH_RUNS_MAX];
+	double uniq[BENCH_RUNS_MAX];
 	struct bench_range r;
 	int i;
 
 	c->lost = 0;
+	c->has_unique = c->nruns > 0;
+	c->source = c->nruns > 0 ? c->runs[0].source : "";
 	for (i = 0; i < c->nruns; i++) {
 		fp[i] = c->runs[i].footprint;
 		rss[i] = c->runs[i].rss;
 		wall[i] = c->runs[i].wall_s;
 		threads[i] = c->runs[i].threads;
 		procs[i] = c->runs[i].procs;
+		uniq[i] = c->runs[i].unique;
 		c->lost += c->runs[i].lost;
+		/* a median of some runs would not be the cell's: all or none */
+		if (!c->runs[i].has_unique && c->has_unique) {
+			c->has_unique = false;
+			c->source = c->runs[i].source;
+		}
 	}
 	bench_summarize(fp, c->nruns, &c->fp);
 	bench_summarize(rss, c->nruns, &c->rss);
+	memset(&c->uniq, 0, sizeof(c->uniq));
+	if (c->has_unique)
+		bench_summarize(uniq, c->nruns, &c->uniq);
 	bench_summarize(wall, c->nruns, &c->wall);
 	bench_summarize(threads, c->nruns, &r);
 	c->threads = r.median;
@@ -57,17 +70,25 @@ void bench_cell_finish(struct bench_cell *c)
 void bench_fit(const struct bench_results *b, struct bench_program *p)
 {
 	double x[BENCH_MAX_TASKS], fp[BENCH_MAX_TASKS], rss[BENCH_MAX_TASKS];
-	int n = 0, t;
+	double ux[BENCH_MAX_TASKS], uniq[BENCH_MAX_TASKS];
+	int n = 0, nu = 0, t;
 
 	for (t = 0; t < b->ntasks; t++) {
-		if (p->cells[t].state != BENCH_OK)
+		const struct bench_cell *c = &p->cells[t];
+
+		if (c->state != BENCH_OK)
 			continue;
 		x[n] = b->tasks[t];
-		fp[n] = p->cells[t].fp.median;
-		rss[n++] = p->cells[t].rss.median;
+		fp[n] = c->fp.median;
+		rss[n++] = c->rss.median;
+		if (!c->has_unique)
+			continue;
+		ux[nu] = b->tasks[t];
+		uniq[nu++] = c->uniq.median;
 	}
 	p->has_slope = !bench_slope(x, fp, n, &p->fp_slope) &&
 		       !bench_slope(x, rss, n, &p->rss_slope);
+	p->has_unique_slope = !bench_slope(ux, uniq, nu, &p->unique_slope);
 }
 
 /* ---- text of the results ---- */
@@ -118,10 +139,10 @@ static void failure_text(const struct bench_cell *c, size_t max, char *buf,
 	bench_last_line(full, strlen(full), max, buf, len);
 }
 
-enum measure { M_FOOTPRINT, M_RSS, M_THREADS, M_PROCS, M_WALL };
+enum measure { M_FOOTPRINT, M_RSS, M_UNIQUE, M_THREADS, M_PROCS, M_WALL };
 
 static const char *const measure_names[NR_MEASURES] = {
-	"footprint", "rss", "threads", "processes", "wall",
+	"footprint", "rss", "unique", "threads", "processes", "wall",
 };
 
 static void cell_text(const struct bench_results *b,
@@ -150,6 +171,14 @@ static void cell_text(const struct bench_results *b,
 		range_text(b, m == M_FOOTPRINT ? &c->fp : &c->rss, v,
 			   sizeof(v));
 		break;
+	case M_UNIQUE:
+		/* no figures: the notes say why */
+		if (!c->has_unique) {
+			snprintf(buf, len, "-");
+			return;
+		}
+		range_text(b, &c->uniq, v, sizeof(v));
+		break;
 	case M_THREADS:
 	case M_PROCS:
 		snprintf(v, sizeof(v), "%.0f",
@@ -162,17 +191,27 @@ static void cell_text(const struct bench_results *b,
 	snprintf(buf, len, "%s%s", v, mark);
 }
 
-/* PER_TASK and BASELINE: footprint and RSS rows only. */
+/* PER_TASK and BASELINE: footprint, RSS and unique rows only. */
 static void fit_text(const struct bench_results *b,
 		     const struct bench_program *p, enum measure m,
 		     bool baseline, char *buf, size_t len)
 {
 	const struct bench_cell *c = &p->cells[0];
+	bool base = b->tasks[0] == 1 && c->state == BENCH_OK;
 
 	buf[0] = '\0';
+	if (m == M_UNIQUE) {
+		if (baseline && base && c->has_unique)
+			human(c->uniq.median, buf, len);
+		else if (!baseline && p->has_unique_slope)
+			human(p->unique_slope, buf, len);
+		else
+			snprintf(buf, len, "-");
+		return;
+	}
 	if (m != M_FOOTPRINT && m != M_RSS)
 		return;
-	if (baseline && b->tasks[0] == 1 && c->state == BENCH_OK)
+	if (baseline && base)
 		human(m == M_FOOTPRINT ? c->fp.median : c->rss.median, buf,
 		      len);
 	else if (!baseline && p->has_slope)
@@ -200,7 +239,8 @@ static int build_grid(const struct bench_results *b, struct grid *g,
 		{ "program", "measure", "per task", "baseline" },
 	};
 	const char *const *ti = titles[markdown];
-	int measures = long_form ? NR_MEASURES : 2, i, m, t, row = 1;
+	int measures = long_form ? NR_MEASURES : SHORT_MEASURES;
+	int i, m, t, row = 1;
 
 	g->cols = b->ntasks + 4;
 	g->rows = 1 + b->nprogs * measures;
@@ -311,6 +351,88 @@ static void note(FILE *f, bool *first, const char *bullet, const char *fmt,
 	*first = false;
 }
 
+/* Why a cell that ran has no unique memory. */
+static const char *unique_why(const struct bench_cell *c)
+{
+	if (c->state != BENCH_OK || c->has_unique)
+		return NULL;
+	return *c->source ? c->source : "the report has no memory_source";
+}
+
+/* Whether a cell before program i's cell t lacks it for the same reason. */
+static bool said_before(const struct bench_results *b, int i, int t,
+			const char *why)
+{
+	const char *w;
+	int j, u;
+
+	for (j = 0; j <= i; j++)
+		for (u = 0; u < (j < i ? b->ntasks : t); u++) {
+			w = unique_why(&b->progs[j].cells[u]);
+			if (w && !strcmp(w, why))
+				return true;
+		}
+	return false;
+}
+
+/* Append to buf, cut short when it is full. */
+static void append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Why the unique row shows "-" in cells that ran: a note per reason
+ * (memory_source, e.g. "none: no memory controller"), with its cells.
+ */
+static void unique_notes(FILE *f, const struct bench_results *b,
+			 const char *bullet, bool *first)
+{
+	char where[CELL_TEXT * 4];
+	const char *why, *w;
+	int i, t, j, u, ran = 0, n;
+
+	for (i = 0; i < b->nprogs; i++)
+		for (t = 0; t < b->ntasks; t++)
+			ran += b->progs[i].cells[t].state == BENCH_OK;
+	for (i = 0; i < b->nprogs; i++)
+		for (t = 0; t < b->ntasks; t++) {
+			why = unique_why(&b->progs[i].cells[t]);
+			if (!why || said_before(b, i, t, why))
+				continue;
+			where[0] = '\0';
+			n = 0;
+			for (j = i; j < b->nprogs; j++) {
+				bool named = false;
+
+				for (u = 0; u < b->ntasks; u++) {
+					w = unique_why(&b->progs[j].cells[u]);
+					if (!w || strcmp(w, why))
+						continue;
+					if (!named)
+						append(where, sizeof(where),
+						       "%s%s at N=", n ? "; " : "",
+						       b->progs[j].name);
+					append(where, sizeof(where), "%s%lu",
+					       named ? "," : "", b->tasks[u]);
+					named = true;
+					n++;
+				}
+			}
+			note(f, first, bullet, "unique memory not known %s%s: %s",
+			     n == ran ? "in any cell" : "for ",
+			     n == ran ? "" : where, why);
+		}
+}
+
 /* What the cells cannot show: reasons cut short, lost records. */
 static void write_notes(FILE *f, const struct bench_results *b,
 			const char *bullet)
@@ -337,6 +459,7 @@ static void write_notes(FILE *f, const struct bench_results *b,
 				     b->progs[i].name, b->tasks[t], why);
 		}
 	}
+	unique_notes(f, b, bullet, &first);
 	if (lost)
 		note(f, &first, bullet, "*: records were lost in this cell's "
 		     "runs, its figures are incomplete");
@@ -409,7 +532,9 @@ static int write_csv(FILE *f, const struct bench_results *b)
 		   "peak_rss_bytes,peak_rss_min_bytes,peak_rss_max_bytes,"
 		   "peak_threads,peak_processes,duration_s,lost_events,"
 		   "footprint_per_task_bytes,rss_per_task_bytes,"
-		   "baseline_footprint_bytes\n");
+		   "baseline_footprint_bytes,peak_unique_bytes,"
+		   "peak_unique_min_bytes,peak_unique_max_bytes,"
+		   "unique_per_task_bytes,memory_source\n");
 	for (i = 0; i < b->nprogs; i++) {
 		const struct bench_program *p = &b->progs[i];
 		bool base = b->tasks[0] == 1 && p->cells[0].state == BENCH_OK;
@@ -442,9 +567,13 @@ static int write_csv(FILE *f, const struct bench_results *b)
 			csv_number(f, ok, c->lost, 0);
 			csv_number(f, p->has_slope, p->fp_slope, 1);
 			csv_number(f, p->has_slope, p->rss_slope, 1);
-			if (base)
-				fprintf(f, "%.0f", p->cells[0].fp.median);
-			fputc('\n', f);
+			csv_number(f, base, p->cells[0].fp.median, 0);
+			/* after the older columns: their positions stay */
+			csv_number(f, ok && c->has_unique, c->uniq.median, 0);
+			csv_number(f, ok && c->has_unique, c->uniq.min, 0);
+			csv_number(f, ok && c->has_unique, c->uniq.max, 0);
+			csv_number(f, p->has_unique_slope, p->unique_slope, 1);
+			csv_field(f, ok ? c->source : "", "\n");
 		}
 	}
 	return 0;
@@ -466,6 +595,20 @@ static struct json_object *jstr(const char *s)
 	return s && *s ? json_object_new_string(s) : NULL;
 }
 
+/* NAME_bytes, NAME_min_bytes and NAME_max_bytes of a cell: null unless known */
+static void add_range(struct json_object *o, const char *name,
+		      const struct bench_range *r, bool known)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "%s_bytes", name);
+	json_object_object_add(o, key, jnum(known, r->median, 0));
+	snprintf(key, sizeof(key), "%s_min_bytes", name);
+	json_object_object_add(o, key, jnum(known, r->min, 0));
+	snprintf(key, sizeof(key), "%s_max_bytes", name);
+	json_object_object_add(o, key, jnum(known, r->max, 0));
+}
+
 static struct json_object *json_runs(const struct bench_cell *c)
 {
 	struct json_object *a = json_object_new_array(), *o;
@@ -484,6 +627,9 @@ static struct json_object *json_runs(const struct bench_cell *c)
 				       jnum(true, r->procs, 0));
 		json_object_object_add(o, "duration_s", jnum(true, r->wall_s, 6));
 		json_object_object_add(o, "lost_events", jnum(true, r->lost, 0));
+		json_object_object_add(o, "peak_unique_bytes",
+				       jnum(r->has_unique, r->unique, 0));
+		json_object_object_add(o, "memory_source", jstr(r->source));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -494,7 +640,7 @@ static struct json_object *json_cell(const struct bench_results *b,
 {
 	const struct bench_cell *c = &p->cells[t];
 	struct json_object *o = json_object_new_object();
-	bool ok = c->state == BENCH_OK;
+	bool ok = c->state == BENCH_OK, uniq = ok && c->has_unique;
 
 	json_object_object_add(o, "n", json_object_new_int64(b->tasks[t]));
 	json_object_object_add(o, "status",
@@ -505,15 +651,11 @@ static struct json_object *json_cell(const struct bench_results *b,
 				    c->reason : NULL));
 	json_object_object_add(o, "stderr",
 			       jstr(c->state == BENCH_FAILED ? c->detail : NULL));
-	json_object_object_add(o, "peak_footprint_bytes",
-			       jnum(ok, c->fp.median, 0));
-	json_object_object_add(o, "peak_footprint_min_bytes",
-			       jnum(ok, c->fp.min, 0));
-	json_object_object_add(o, "peak_footprint_max_bytes",
-			       jnum(ok, c->fp.max, 0));
-	json_object_object_add(o, "peak_rss_bytes", jnum(ok, c->rss.median, 0));
-	json_object_object_add(o, "peak_rss_min_bytes", jnum(ok, c->rss.min, 0));
-	json_object_object_add(o, "peak_rss_max_bytes", jnum(ok, c->rss.max, 0));
+	add_range(o, "peak_footprint", &c->fp, ok);
+	add_range(o, "peak_rss", &c->rss, ok);
+	add_range(o, "peak_unique", &c->uniq, uniq);
+	json_object_object_add(o, "memory_source",
+			       jstr(ok ? c->source : NULL));
 	json_object_object_add(o, "peak_threads", jnum(ok, c->threads, 0));
 	json_object_object_add(o, "peak_processes", jnum(ok, c->procs, 0));
 	json_object_object_add(o, "duration_s", jnum(ok, c->wall.median, 6));
@@ -540,6 +682,8 @@ static struct json_object *json_program(const struct bench_results *b,
 			       jnum(p->has_slope, p->fp_slope, 1));
 	json_object_object_add(o, "rss_per_task_bytes",
 			       jnum(p->has_slope, p->rss_slope, 1));
+	json_object_object_add(o, "unique_per_task_bytes",
+			       jnum(p->has_unique_slope, p->unique_slope, 1));
 	json_object_object_add(o, "baseline_footprint_bytes",
 			       jnum(base, p->cells[0].fp.median, 0));
 	cells = json_object_new_array();
@@ -599,6 +743,7 @@ int bench_write(FILE *f, const struct bench_results *r, enum bench_format fmt,
 
 #define FP_FILL "#c6dbef"
 #define RSS_FILL "#6baed6"
+#define UNIQUE_FILL "#d94801"
 #define CHART_HEIGHT 420
 
 /* One bar: total (footprint) with its part (RSS) marked. */
@@ -606,6 +751,8 @@ struct bar {
 	const char *label;
 	bool ok;
 	double total, part;
+	bool has_unique;		/* a mark at unique */
+	double unique;
 	double lo, hi;			/* the runs' spread of total */
 	char why[REASON_SHOWN + 1];	/* not ok: why */
 };
@@ -627,7 +774,7 @@ static void draw_program(struct svg *s, const struct svg_scale *y,
 	double w = band * 0.6, x = cx - w / 2, top = svg_scale_at(y, bar->total);
 	double zero = svg_scale_at(y, 0);
 	bool turn = text_width(bar->label) * 7 > band;
-	char total[32], part[32], tip[160];
+	char total[32], part[32], uniq[32], tip[200];
 
 	svg_text_rotated(s, turn ? cx + 4 : cx, a->y1 + 16, turn ? -30 : 0,
 			 turn ? SVG_END : SVG_MIDDLE, 12, bar->label);
@@ -638,10 +785,16 @@ static void draw_program(struct svg *s, const struct svg_scale *y,
 	}
 	human(bar->total, total, sizeof(total));
 	human(bar->part, part, sizeof(part));
-	snprintf(tip, sizeof(tip), "%s: footprint %s, RSS %s", bar->label,
-		 total, part);
+	human(bar->unique, uniq, sizeof(uniq));
+	snprintf(tip, sizeof(tip), "%s: footprint %s, RSS %s%s%s", bar->label,
+		 total, part, bar->has_unique ? ", unique " : "",
+		 bar->has_unique ? uniq : "");
 	draw_bar(s, y, x, w, bar->total, FP_FILL, tip);
 	draw_bar(s, y, x, w, bar->part, RSS_FILL, tip);
+	/* unique memory: a mark across the bar, wider than it */
+	if (bar->has_unique)
+		svg_rect(s, x - 4, svg_scale_at(y, bar->unique) - 1.5, w + 8, 3,
+			 UNIQUE_FILL, tip);
 	if (bar->hi > bar->lo) {
 		svg_line(s, cx, svg_scale_at(y, bar->lo), cx,
 			 svg_scale_at(y, bar->hi), "#222222", 1);
@@ -666,10 +819,12 @@ static int bar_chart(FILE *f, const char *title, const char *axis,
 	static const struct svg_legend_item legend[] = {
 		{ "footprint: RSS + kernel memory", FP_FILL },
 		{ "RSS", RSS_FILL },
+		{ "unique: each page once", UNIQUE_FILL },
 	};
 	double width = 100 + n * 110.0, band, lo = 0, hi = 0;
 	struct svg_scale y;
 	struct svg_area a;
+	bool uniq = false;
 	struct svg s;
 	int i;
 
@@ -684,12 +839,17 @@ static int bar_chart(FILE *f, const char *title, const char *axis,
 		lo = bars[i].part < lo ? bars[i].part : lo;
 		hi = bars[i].hi > hi ? bars[i].hi : hi;
 		hi = bars[i].part > hi ? bars[i].part : hi;
+		if (!bars[i].has_unique)
+			continue;
+		uniq = true;
+		lo = bars[i].unique < lo ? bars[i].unique : lo;
+		hi = bars[i].unique > hi ? bars[i].unique : hi;
 	}
 	if (svg_scale_init(&y, lo, hi, a.y1, a.y0, SVG_UNIT_BYTES, 6))
 		return -EINVAL;
 	svg_begin(&s, f, width, CHART_HEIGHT, title);
 	svg_text(&s, width / 2, 24, SVG_MIDDLE, 15, title);
-	svg_legend(&s, a.x0, 48, legend, 2);
+	svg_legend(&s, a.x0, 48, legend, uniq ? 3 : 2);
 	svg_axis_left(&s, &y, &a, axis);
 	for (i = 0; i < n; i++)
 		draw_program(&s, &y, &a, a.x0 + band * (i + 0.5), band,
@@ -715,6 +875,8 @@ static void fill_bars(const struct bench_results *b, int i, struct bar *bars)
 			bar->ok = pr->has_slope;
 			bar->total = bar->lo = bar->hi = pr->fp_slope;
 			bar->part = pr->rss_slope;
+			bar->has_unique = pr->has_unique_slope;
+			bar->unique = pr->unique_slope;
 			why = pr->unavailable ? pr->unavailable :
 			      "fewer than 2 task counts ran";
 			bench_last_line(why, strlen(why), REASON_SHOWN,
@@ -723,6 +885,8 @@ static void fill_bars(const struct bench_results *b, int i, struct bar *bars)
 			bar->ok = true;
 			bar->total = pr->cells[i].fp.median;
 			bar->part = pr->cells[i].rss.median;
+			bar->has_unique = pr->cells[i].has_unique;
+			bar->unique = pr->cells[i].uniq.median;
 			bar->lo = pr->cells[i].fp.min;
 			bar->hi = pr->cells[i].fp.max;
 		} else {

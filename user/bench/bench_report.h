@@ -11,6 +11,7 @@
 #include "bench/bench_stats.h"
 
 #define BENCH_RUNS_MAX 100	/* runs per cell */
+#define BENCH_SOURCE_LEN 256	/* bytes of a run's memory_source */
 
 enum bench_format {
 	BENCH_TABLE,
@@ -29,6 +30,10 @@ struct bench_run {
 	double lost;
 	double kstack;
 	double exit_code;
+	bool has_unique;	/* false: memory_source says why */
+	double unique;		/* peak_unique_bytes: each page once */
+	/* "memcg-v2-sampled", "none: <why>"; "" when the report has none */
+	char source[BENCH_SOURCE_LEN];
 };
 
 enum bench_cell_state {
@@ -48,6 +53,11 @@ struct bench_cell {
 	/* bench_cell_finish(): over the runs */
 	struct bench_range fp, rss, wall;
 	double threads, procs, lost, kstack;
+	bool has_unique;		/* every run had unique memory */
+	struct bench_range uniq;
+	/* the memory_source of the first run without unique memory, else
+	 * of the first run; points into runs[] */
+	const char *source;
 };
 
 struct bench_program {
@@ -61,6 +71,8 @@ struct bench_program {
 	/* bench_fit(): bytes per task */
 	bool has_slope;
 	double fp_slope, rss_slope;
+	bool has_unique_slope;		/* over the cells with unique memory */
+	double unique_slope;
 };
 
 struct bench_results {

@@ -649,6 +649,24 @@ static int report_number(struct json_object *o, const char *path, double *v)
 	return 0;
 }
 
+/*
+ * Unique memory, when the run had it: null (no memory cgroup) or missing
+ * is no figure, and memory_source says why ("none: <why>").
+ */
+static void read_unique(struct json_object *root, struct bench_run *r)
+{
+	struct json_object *tree, *src;
+
+	r->has_unique = !report_number(root, "tree.peak_unique_bytes",
+				       &r->unique);
+	r->source[0] = '\0';
+	if (json_object_object_get_ex(root, "tree", &tree) &&
+	    json_object_object_get_ex(tree, "memory_source", &src) &&
+	    json_object_is_type(src, json_type_string))
+		snprintf(r->source, sizeof(r->source), "%s",
+			 json_object_get_string(src));
+}
+
 /* 0, -ENOENT when trace wrote no report, -EINVAL when it is unreadable. */
 static int read_report(const char *path, struct bench_run *r)
 {
@@ -679,6 +697,8 @@ static int read_report(const char *path, struct bench_run *r)
 		return -EINVAL;
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]) && !err; i++)
 		err = report_number(root, fields[i].path, fields[i].v);
+	if (!err)
+		read_unique(root, r);
 	json_object_put(root);
 	return err;
 }
@@ -843,7 +863,7 @@ static enum run_outcome run_cell(struct bench *b, struct bench_program *p,
 {
 	struct bench_cell *c = &p->cells[t];
 	enum run_outcome o;
-	char fp[32];
+	char fp[32], un[32];
 	unsigned long i;
 
 	for (i = 0; i < b->r.runs; i++) {
@@ -851,10 +871,13 @@ static enum run_outcome run_cell(struct bench *b, struct bench_program *p,
 		o = run_once(b, p, t, &c->runs[c->nruns]);
 		b->done++;
 		if (o == RUN_OK) {
-			report_human_bytes(c->runs[c->nruns].footprint, fp,
-					   sizeof(fp));
-			fprintf(stderr, "%s, %.2f s\n", fp,
-				c->runs[c->nruns].wall_s);
+			const struct bench_run *r = &c->runs[c->nruns];
+
+			report_human_bytes(r->footprint, fp, sizeof(fp));
+			report_human_bytes(r->has_unique ? r->unique : 0, un,
+					   sizeof(un));
+			fprintf(stderr, "%s, unique %s, %.2f s\n", fp,
+				r->has_unique ? un : "-", r->wall_s);
 			c->nruns++;
 			continue;
 		}
