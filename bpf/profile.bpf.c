@@ -136,6 +136,7 @@ static __always_inline struct prof_mm *mm_state_get(struct mm_struct *mm)
 	fresh.cur[TM_SHMEMPAGES] = counter_read(mm, TM_SHMEMPAGES);
 	fresh.left = first_gap();
 	fresh.kleft = first_gap();
+	fresh.pgt = mm->pgtables_bytes.counter;
 	if (bpf_map_update_elem(&prof_mms, &key, &fresh, BPF_NOEXIST) &&
 	    !bpf_map_lookup_elem(&prof_mms, &key)) {
 		__sync_fetch_and_add(&stats.lost_mms, 1);
@@ -286,6 +287,23 @@ static __always_inline __u64 fault_addr(void)
 	return f->addr;
 }
 
+/*
+ * Page tables grow with the faults that need them (a PTE page per 2 MiB
+ * touched, more levels further apart): their growth since the last RSS
+ * growth of this mm is kernel memory of the stack that faulted, sampled
+ * on the same countdown as new threads' kernel objects.
+ */
+static __always_inline __u64 pgtables_grown(struct mm_struct *mm,
+					    struct prof_mm *s)
+{
+	__s64 now = mm->pgtables_bytes.counter;
+	__s64 old = __sync_lock_test_and_set(&s->pgt, now);
+
+	if (now <= old)
+		return 0;
+	return countdown(&s->kleft, now - old);
+}
+
 SEC("tp_btf/page_fault_user")
 int BPF_PROG(prof_page_fault, unsigned long address, struct pt_regs *regs,
 	     unsigned long error_code)
@@ -307,7 +325,7 @@ int BPF_PROG(prof_rss_stat, struct mm_struct *mm, int member)
 {
 	struct prof_mm *s;
 	__s64 val, old;
-	__u64 weight, addr;
+	__u64 weight, kweight, addr;
 
 	if (member != TM_FILEPAGES && member != TM_ANONPAGES &&
 	    member != TM_SHMEMPAGES)
@@ -326,12 +344,16 @@ int BPF_PROG(prof_rss_stat, struct mm_struct *mm, int member)
 	if (val <= old)
 		return 0;
 	weight = countdown(&s->left, (val - old) << page_shift);
-	if (!weight)
+	kweight = pgtables_grown(mm, s);
+	if (!weight && !kweight)
 		return 0;
 	addr = fault_addr();
 	if (!addr)
 		__sync_fetch_and_add(&stats.no_addr, 1);
-	sample_emit(ctx, PROF_FAULT, (__u64)mm, weight, addr, 0);
+	if (weight)
+		sample_emit(ctx, PROF_FAULT, (__u64)mm, weight, addr, 0);
+	if (kweight)
+		sample_emit(ctx, PROF_PGTABLE, (__u64)mm, kweight, addr, 0);
 	return 0;
 }
 

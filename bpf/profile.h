@@ -14,11 +14,14 @@
 #define PROF_FAULT 1	/* weight bytes of RSS growth; stack of the faulting task */
 #define PROF_THREAD 2	/* weight bytes of kernel objects of new threads */
 #define PROF_PROCESS 3	/* weight bytes of kernel objects of new processes */
-#define PROF_UNMAP 4	/* [addr, end) of mm left RSS (munmap, madvise...) */
-#define PROF_MOVE 5	/* mremap: [addr, end) of mm now at addr2 */
-#define PROF_BRK 6	/* the brk of mm is now addr */
-#define PROF_GONE 7	/* process pid exited or exec'ed: its mm is gone */
-#define PROF_TASK_END 8	/* thread or process tid (sampled by a kernel event) ended */
+#define PROF_PGTABLE 4	/* weight bytes of page tables the faulting task grew;
+			 * addr is its fault: they live as its range does */
+#define PROF_LAST_SAMPLE PROF_PGTABLE	/* kinds above are notes */
+#define PROF_UNMAP 5	/* [addr, end) of mm left RSS (munmap, madvise...) */
+#define PROF_MOVE 6	/* mremap: [addr, end) of mm now at addr2 */
+#define PROF_BRK 7	/* the brk of mm is now addr */
+#define PROF_GONE 8	/* process pid exited or exec'ed: its mm is gone */
+#define PROF_TASK_END 9	/* thread or process tid (sampled by a kernel event) ended */
 
 /* prof_note.pad: the first sample of a process (read its maps now) */
 #define PROF_FIRST 1
@@ -60,6 +63,7 @@ struct prof_mm {
 	__s64 cur[4];		/* last counters seen (pages) */
 	__s64 left;		/* bytes of growth until the next sample */
 	__s64 kleft;		/* bytes of kernel objects until the next sample */
+	__s64 pgt;		/* last mm->pgtables_bytes seen */
 };
 
 /* What could not be recorded, in .bss. */

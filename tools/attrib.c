@@ -10,6 +10,9 @@
  *                   touch() and libc's memset.
  *   attrib threads N  spawn_threads() creates N threads that all live at
  *                   once, then ends them.
+ *   attrib sparse MIB  sparse_toucher() touches one page every 2 MiB of a
+ *                   MIB-sized mapping: a page-table page per touch (4 KiB
+ *                   of kernel memory for 4 KiB of RSS), kept to the end.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #define MIB (1024UL * 1024UL)
@@ -26,7 +30,8 @@
 #define CHILD_MIB 64
 #define THREADS_MAX 10000
 
-static const char usage_text[] = "usage: attrib phases | attrib threads N\n";
+static const char usage_text[] =
+	"usage: attrib phases | attrib threads N | attrib sparse MIB\n";
 
 #define PROG "attrib"
 #include "numarg.h"
@@ -158,6 +163,23 @@ static int threads(long n)
 	return 0;
 }
 
+static __attribute__((noinline)) void sparse_toucher(size_t mib)
+{
+	/* aligned to 2 MiB, so that each touch needs a page-table page */
+	size_t len = (mib + 2) * MIB, off;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *a;
+
+	if (p == MAP_FAILED)
+		die("map the sparse region");
+	a = (char *)(((unsigned long)p + 2 * MIB - 1) & ~(2 * MIB - 1));
+	/* no transparent huge page: a touch must fault one 4 KiB page */
+	madvise(a, mib * MIB, MADV_NOHUGEPAGE);
+	for (off = 0; off < mib * MIB; off += 2 * MIB)
+		*(volatile char *)(a + off) = 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "phases"))
@@ -165,6 +187,10 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "threads"))
 		return threads(parse_num(argv[2], "number of threads", 1,
 					 THREADS_MAX));
+	if (argc == 3 && !strcmp(argv[1], "sparse")) {
+		sparse_toucher(parse_num(argv[2], "MiB", 2, 65536));
+		return 0;
+	}
 	fputs(usage_text, stderr);
 	return 2;
 }

@@ -93,6 +93,30 @@ case_threads() {
 	fi
 }
 
+# 4 GiB touched a page every 2 MiB: 2048 page-table pages (8 MiB) grown by
+# sparse_toucher()'s faults, attributed to it under "[kernel] page tables"
+case_sparse() {
+	local p=$tmp/sparse.pb.gz f=$tmp/sparse.folded pgt under
+
+	run sparse 0 -q --profile "$p" --folded "$f" --sample-bytes 256K \
+		-- "$TOOLS/attrib" sparse 4096 || return
+	pgt=$(pprof_cum "$p" kernel_bytes "[kernel] page tables")
+	under=$(pprof_cum "$p" kernel_bytes sparse_toucher)
+	expect_range "sparse: kernel bytes under sparse_toucher()" bytes \
+		"$under" $((8 * M * 80 / 100)) $((8 * M * 120 / 100))
+	if is_int "$pgt" && is_int "$under" && ((pgt > 0)); then
+		expect_range "sparse: % of the page tables under sparse_toucher()" \
+			int $((under * 100 / pgt)) 80 100
+	else
+		result 0 "sparse: page tables under sparse_toucher()" \
+			"$under of $pgt" ">= 80 %"
+	fi
+	# kept to the end: at the peak too
+	expect_range "sparse: at-peak page tables in the folded file" bytes \
+		"$(folded_sum "$f" "[kernel] page tables")" $((8 * M * 80 / 100)) \
+		$((8 * M * 120 / 100))
+}
+
 case_bad_input() {
 	trace bad_sample_bytes -q --profile "$tmp/x.pb.gz" --sample-bytes 1000 \
 		-- /bin/true
@@ -118,6 +142,7 @@ main() {
 
 	case_phases
 	case_threads
+	case_sparse
 	case_bad_input
 
 	finish

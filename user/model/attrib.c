@@ -274,7 +274,7 @@ static int by_time(const void *x, const void *y)
 	if (a->ts != b->ts)
 		return a->ts < b->ts ? -1 : 1;
 	/* qsort is not stable: keep samples before what removes them */
-	return (a->kind > PROF_PROCESS) - (b->kind > PROF_PROCESS);
+	return (a->kind > PROF_LAST_SAMPLE) - (b->kind > PROF_LAST_SAMPLE);
 }
 
 static int run_alloc(struct run *r, struct attrib *a)
@@ -282,7 +282,8 @@ static int run_alloc(struct run *r, struct attrib *a)
 	size_t i, nsamples = 0, ntasks = 0;
 
 	for (i = 0; i < a->n; i++) {
-		nsamples += a->ev[i].kind == PROF_FAULT;
+		nsamples += a->ev[i].kind == PROF_FAULT ||
+			    a->ev[i].kind == PROF_PGTABLE;
 		ntasks += a->ev[i].kind == PROF_THREAD ||
 			  a->ev[i].kind == PROF_PROCESS;
 	}
@@ -322,6 +323,7 @@ static int run_event(struct run *r, size_t i)
 
 	switch (e->kind) {
 	case PROF_FAULT:
+	case PROF_PGTABLE:	/* page tables live as the range they map */
 		return fault_live(r, i);
 	case PROF_THREAD:
 	case PROF_PROCESS:
@@ -362,7 +364,7 @@ int attrib_run(struct attrib *a, uint64_t peak_ns, struct stacks *st)
 		const struct attrib_event *e = &a->ev[i];
 		struct stack *s;
 
-		if (e->kind > PROF_PROCESS || e->stack >= st->n)
+		if (e->kind > PROF_LAST_SAMPLE || e->stack >= st->n)
 			continue;
 		s = &st->v[e->stack];
 		s->v[e->kind == PROF_FAULT ? STACK_FAULTED : STACK_KERNEL] +=

@@ -24,6 +24,7 @@
 #define PROF_MAX_TASKS 65536
 
 static const char *const leaf_thread = "[kernel] thread: stack and task_struct";
+static const char *const leaf_pgtable = "[kernel] page tables";
 static const char *const leaf_process =
 	"[kernel] process: task, stack, mm, signal, files";
 
@@ -132,7 +133,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(struct prof_note))
 		return 0;
-	if (s->h.kind > PROF_PROCESS) {
+	if (s->h.kind > PROF_LAST_SAMPLE) {
 		add_note(p, data, 0, 0);
 		return 0;
 	}
@@ -144,6 +145,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		leaf = leaf_thread;
 	else if (s->h.kind == PROF_PROCESS)
 		leaf = leaf_process;
+	else if (s->h.kind == PROF_PGTABLE)
+		leaf = leaf_pgtable;
 	stack = unwind_sample(p->unw, s, leaf, &p->stacks);
 	if (stack == UINT32_MAX)
 		p->nomem = true;

@@ -194,6 +194,34 @@ static void test_gone(void **state)
 }
 
 /* Kernel objects: alive until their task ends; counted as kernel bytes. */
+/* Page tables count as kernel bytes and live as the range they map. */
+static void test_page_tables(void **state)
+{
+	struct attrib_event e = { .ts = 11, .kind = PROF_PGTABLE, .pid = 1,
+				  .mm = MM + 1, .addr = 0x200000, .weight = S };
+	struct fx f;
+
+	(void)state;
+	fx_init(&f);
+	e.stack = f.id[0];
+	fault(&f, 10, 1, 0, 0x200000);
+	assert_int_equal(attrib_add(&f.a, &e), 0);
+	e.ts = 13;
+	e.addr = 0x400000;
+	e.stack = f.id[1];
+	assert_int_equal(attrib_add(&f.a, &e), 0);
+	note(&f, 20, PROF_UNMAP, 1, 0x200000, 0x400000, 0, 0);
+	/* peak at 30: the first range is gone, the second stays */
+	assert_int_equal(attrib_run(&f.a, 30, &f.st), 0);
+	assert_int_equal(value(&f, 0, STACK_FAULTED), S);
+	assert_int_equal(value(&f, 0, STACK_KERNEL), S);
+	assert_int_equal(value(&f, 0, STACK_PEAK), 0);
+	assert_int_equal(value(&f, 1, STACK_KERNEL), S);
+	assert_int_equal(value(&f, 1, STACK_FAULTED), 0);
+	assert_int_equal(value(&f, 1, STACK_PEAK), S);
+	fx_free(&f);
+}
+
 static void test_kernel_tasks(void **state)
 {
 	struct attrib_event e = { .kind = PROF_THREAD, .pid = 1, .mm = MM,
@@ -228,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_mremap_keeps),
 		cmocka_unit_test(test_gone),
 		cmocka_unit_test(test_kernel_tasks),
+		cmocka_unit_test(test_page_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
