@@ -80,11 +80,16 @@ struct {
 	__type(value, __u8);
 } prof_tasks SEC(".maps");
 
-/* The last user page fault on this CPU: who, where, from which instruction. */
+/*
+ * The last user page fault on this CPU: who, where, from which instruction;
+ * and the last shared counts seen here, of one mm.
+ */
 struct fault_slot {
 	__u64 pid_tgid;
 	__u64 addr;
 	__u64 ip;
+	__u64 seen_mm;
+	__s64 seen[4];		/* by TM_* member; -1: not seen */
 };
 
 struct {
@@ -320,6 +325,45 @@ int BPF_PROG(prof_page_fault, unsigned long address, struct pt_regs *regs,
 	return 0;
 }
 
+/*
+ * True when this CPU last saw the same shared count of this counter: the
+ * count moves only when a CPU's batch is folded into it (every 32 pages or
+ * more), so most events end here, before any hash lookup. Skipping them
+ * loses no growth: the next change is measured from the last value stored
+ * in the mm's state, whichever CPU stored it.
+ */
+static __always_inline bool count_unchanged(struct mm_struct *mm, int member,
+					    __s64 val)
+{
+	struct fault_slot *f;
+	__u32 zero = 0;
+
+	f = bpf_map_lookup_elem(&last_fault, &zero);
+	if (!f)
+		return false;
+	if (f->seen_mm != (__u64)mm) {
+		f->seen_mm = (__u64)mm;
+		f->seen[TM_FILEPAGES] = -1;
+		f->seen[TM_ANONPAGES] = -1;
+		f->seen[TM_SHMEMPAGES] = -1;
+	}
+	/* constant indices: the verifier cannot bound member in a map value */
+	if (member == TM_FILEPAGES) {
+		if (f->seen[TM_FILEPAGES] == val)
+			return true;
+		f->seen[TM_FILEPAGES] = val;
+	} else if (member == TM_ANONPAGES) {
+		if (f->seen[TM_ANONPAGES] == val)
+			return true;
+		f->seen[TM_ANONPAGES] = val;
+	} else {
+		if (f->seen[TM_SHMEMPAGES] == val)
+			return true;
+		f->seen[TM_SHMEMPAGES] = val;
+	}
+	return false;
+}
+
 SEC("tp_btf/rss_stat")
 int BPF_PROG(prof_rss_stat, struct mm_struct *mm, int member)
 {
@@ -330,10 +374,12 @@ int BPF_PROG(prof_rss_stat, struct mm_struct *mm, int member)
 	if (member != TM_FILEPAGES && member != TM_ANONPAGES &&
 	    member != TM_SHMEMPAGES)
 		return 0;
+	val = counter_read(mm, member);
+	if (count_unchanged(mm, member, val))
+		return 0;
 	s = mm_state_get(mm);
 	if (!s)
 		return 0;
-	val = counter_read(mm, member);
 	/* constant indices: the verifier cannot bound member in a map value */
 	if (member == TM_FILEPAGES)
 		old = __sync_lock_test_and_set(&s->cur[TM_FILEPAGES], val);
