@@ -7,11 +7,35 @@
 #define PROF_STACK_BYTES 8192
 /* Return addresses of the frame-pointer walk. */
 #define PROF_MAX_IPS 64
-/* x86_64 user registers DWARF numbers 0..16 (rip is 16). */
-#define PROF_NR_REGS 17
+/*
+ * The user registers a sample carries, by DWARF number: what unwinding
+ * starts from. PROF_REG_SP and PROF_REG_IP index the stack pointer and the
+ * instruction; the first PROF_NR_DWARF_REGS are handed to the unwinder.
+ */
+#if defined(__TARGET_ARCH_x86) || (!defined(__bpf__) && defined(__x86_64__))
+#define PROF_NR_REGS 17		/* rax..r15 and rip (16) */
+#define PROF_NR_DWARF_REGS 17
+#define PROF_REG_SP 7
+#define PROF_REG_IP 16
+#elif defined(__TARGET_ARCH_arm64) || (!defined(__bpf__) && defined(__aarch64__))
+#define PROF_NR_REGS 33		/* x0..x30, sp (31) and pc */
+#define PROF_NR_DWARF_REGS 32
+#define PROF_REG_SP 31
+#define PROF_REG_IP 32
+#else
+#error "taskmem: no register layout for memory attribution on this architecture"
+#endif
+
+/* Sizes of the shared maps while profiling (userspace sets them). */
+#define PROF_RINGBUF_BYTES (8U << 20)
+#define PROF_MAX_PIDS 65536
+#define PROF_MAX_TASKS 65536
+/* How often userspace drains the ring buffer while profiling. */
+#define PROF_DRAIN_MS 50
 
 /* prof_event.kind */
-#define PROF_FAULT 1	/* weight bytes of RSS growth; stack of the faulting task */
+#define PROF_FAULT 1	/* weight bytes of RSS growth; stack of the faulting task;
+			 * addr is the page fault's address */
 #define PROF_THREAD 2	/* weight bytes of kernel objects of new threads */
 #define PROF_PROCESS 3	/* weight bytes of kernel objects of new processes */
 #define PROF_PGTABLE 4	/* weight bytes of page tables the faulting task grew;
@@ -58,22 +82,17 @@ struct prof_sample {
 	__u8 stack[PROF_STACK_BYTES];
 };
 
-/* Per-mm sampling state, in the BPF object only. */
-struct prof_mm {
-	__s64 cur[4];		/* last counters seen (pages) */
-	__s64 left;		/* bytes of growth until the next sample */
-	__s64 kleft;		/* bytes of kernel objects until the next sample */
-	__s64 pgt;		/* last mm->pgtables_bytes seen */
-};
-
-/* What could not be recorded, in .bss. */
+/*
+ * What was and could not be recorded: the one element of the prof_counters
+ * array, shared by the tracer's object and the profiler's.
+ */
 struct prof_stats {
 	__u64 samples;
 	__u64 lost_samples;	/* ring buffer full */
 	__u64 lost_notes;
-	__u64 lost_mms;		/* state map full */
+	__u64 picked;		/* page faults picked by the sampler in the tree */
 	__u64 lost_tasks;	/* task map full */
-	__u64 no_addr;		/* samples without a faulting address */
+	__u64 no_growth;	/* picked faults whose growth was not seen */
 };
 
 #endif /* PROFILE_H */

@@ -28,6 +28,8 @@ const volatile __u32 page_shift = 12;
 const volatile bool track_window = false;
 /* note when the RSS peak was reached (memory attribution) */
 const volatile bool track_peak_ns = false;
+/* memory attribution: sample the growth of the page faults it picks */
+const volatile bool profile_faults = false;
 const volatile struct kobj_sizes ksize = {};
 
 /* Running sums and peaks of the tree; userspace reads them from .bss. */
@@ -58,6 +60,7 @@ static __always_inline __u64 acct_now_ns(void)
 }
 
 #include "accounting.h"
+#include "profile_sample.bpf.h"
 #include "mm_read.bpf.h"
 
 /*
@@ -402,19 +405,80 @@ int calibrate_cpus(void *ctx)
 	return calibrate_view_level();
 }
 
+static __always_inline __s64 mm_rss_pages(const struct mm_state *m)
+{
+	return m->cur[TM_FILEPAGES] + m->cur[TM_ANONPAGES] +
+	       m->cur[TM_SHMEMPAGES];
+}
+
+/*
+ * Memory attribution: the RSS growth of a page fault the sampler picked
+ * (prof_fault in profile.bpf.c), weighed by the faults it stands for, and
+ * the page tables this mm grew since its last sample, attributed to the
+ * same stack and address. A fault that maps no new page (the zero page, a
+ * copy-on-write of anonymous memory) stays pending until growth comes
+ * from the same user instruction, or is dropped.
+ */
+static __noinline void prof_fault_grew(void *ctx, struct mm_struct *mm,
+				       struct mm_state *m, __s64 before)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__s64 grown = mm_rss_pages(m) - before, pgt;
+	__u32 tid = m->pf_tid;
+	__u64 addr, ip, period;
+
+	if (!tid || grown <= 0)
+		return;
+	addr = m->pf_addr;
+	ip = m->pf_ip;
+	period = m->pf_period;
+	if (__sync_val_compare_and_swap(&m->pf_tid, tid, 0) != tid)
+		return; /* picked again meanwhile */
+	if (ip != user_ip((struct pt_regs *)bpf_task_pt_regs(task))) {
+		PROF_COUNT(no_growth);
+		return;
+	}
+	sample_emit(ctx, PROF_FAULT, (__u64)mm, period * (grown << page_shift),
+		    addr, 0);
+	pgt = m->pgtables - m->pf_pgt_mark;
+	if (pgt > 0 && m->pf_pgt_mark) {
+		m->pf_pgt_mark = m->pgtables;
+		sample_emit(ctx, PROF_PGTABLE, (__u64)mm, pgt, addr, 0);
+	}
+}
+
+/* Page tables freed: what grows again is attributed again. */
+static __always_inline void prof_pgt_shrunk(struct mm_state *m)
+{
+	if (m->pgtables < m->pf_pgt_mark)
+		m->pf_pgt_mark = m->pgtables;
+}
+
 /* The hot path: one event per change of any mm's RSS counter. */
 SEC("tp_btf/rss_stat")
 int BPF_PROG(on_rss_stat, struct mm_struct *mm, int member)
 {
 	__u64 key = (__u64)mm;
 	struct mm_state *m;
+	bool picked = false;
+	__s64 before = 0;
 
 	m = bpf_map_lookup_elem(&mms, &key);
 	if (!m)
 		return 0;
+	if (profile_faults &&
+	    m->pf_tid == (__u32)bpf_get_current_pid_tgid()) {
+		picked = true;
+		before = mm_rss_pages(m);
+	}
 	mm_sync_counter(m, mm, member);
 	mm_sync_vm(m, mm);
 	mm_sync_kmem(m, mm);
+	if (profile_faults) {
+		if (picked)
+			prof_fault_grew(ctx, mm, m, before);
+		prof_pgt_shrunk(m);
+	}
 	return 0;
 }
 
@@ -438,5 +502,7 @@ int BPF_PROG(on_mmap_unlock, struct mm_struct *mm, bool write)
 		return 0;
 	mm_sync_vm(m, mm);
 	mm_sync_kmem(m, mm);
+	if (profile_faults)
+		prof_pgt_shrunk(m);
 	return 0;
 }

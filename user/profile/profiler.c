@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
@@ -17,11 +20,8 @@
 #include "output/file.h"
 #include "output/pprof.h"
 #include "profile/profiler.h"
+#include "profile/sampling.h"
 #include "profile/unwind.h"
-
-#define PROF_RINGBUF_BYTES (8U << 20)
-#define PROF_MAX_PIDS 65536
-#define PROF_MAX_TASKS 65536
 
 static const char *const leaf_thread = "[kernel] thread: stack and task_struct";
 static const char *const leaf_pgtable = "[kernel] page tables";
@@ -30,6 +30,9 @@ static const char *const leaf_process =
 
 struct profiler {
 	struct profile_bpf *skel;
+	struct bpf_link **fault_links;	/* prof_fault on each CPU's counter */
+	int nr_links;
+	int events_fd, counters_fd;
 	struct unwinder *unw;
 	struct stacks stacks;
 	struct attrib attrib;
@@ -69,7 +72,60 @@ int profiler_open(struct profiler **out, const struct trace_opts *o,
 	return err;
 }
 
-int profiler_load(struct profiler *p, struct bpf_map *mms,
+/*
+ * The software page-fault counter of each CPU (every process's faults),
+ * overflowing every period faults into prof_fault. Its period is counted
+ * in the kernel with no program run, so unpicked faults cost nothing.
+ */
+static int attach_fault_counters(struct profiler *p, __u64 period)
+{
+	struct perf_event_attr attr = {
+		.size = sizeof(attr),
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_PAGE_FAULTS,
+		.sample_period = period,
+	};
+	int ncpus = libbpf_num_possible_cpus(), cpu, fd, err;
+	struct bpf_link *link;
+
+	if (ncpus < 0) {
+		tm_err("cannot count possible CPUs: %s", strerror(-ncpus));
+		return ncpus;
+	}
+	p->fault_links = calloc(ncpus, sizeof(*p->fault_links));
+	if (!p->fault_links)
+		return -ENOMEM;
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		fd = syscall(SYS_perf_event_open, &attr, -1, cpu, -1,
+			     PERF_FLAG_FD_CLOEXEC);
+		if (fd < 0 && errno == ENODEV)
+			continue; /* an offline CPU */
+		if (fd < 0) {
+			err = -errno;
+			tm_err("cannot open the page-fault counter of CPU %d "
+			       "(perf_event_open): %s", cpu, strerror(-err));
+			return err;
+		}
+		link = bpf_program__attach_perf_event(p->skel->progs.prof_fault,
+						      fd);
+		if (!link) {
+			err = -errno;
+			close(fd);
+			tm_err("cannot attach the page-fault sampler on CPU "
+			       "%d: %s", cpu, strerror(-err));
+			return err;
+		}
+		p->fault_links[p->nr_links++] = link;
+	}
+	return 0;
+}
+
+static int reuse(struct bpf_map *mine, struct bpf_map *tracers)
+{
+	return bpf_map__reuse_fd(mine, bpf_map__fd(tracers));
+}
+
+int profiler_load(struct profiler *p, const struct prof_maps *maps,
 		  const struct kobj_sizes *k, long page_size)
 {
 	struct profile_bpf *skel;
@@ -84,15 +140,24 @@ int profiler_load(struct profiler *p, struct bpf_map *mms,
 		return err;
 	}
 	p->skel = skel;
+	p->events_fd = bpf_map__fd(maps->events);
+	p->counters_fd = bpf_map__fd(maps->counters);
 	skel->rodata->sample_bytes = p->o->sample_bytes;
-	skel->rodata->page_shift = __builtin_ctzl(page_size);
 	skel->rodata->thread_bytes = thread;
 	skel->rodata->process_bytes = thread + k->proc + k->mm;
-	bpf_map__set_max_entries(skel->maps.prof_mms, p->o->max_procs);
-	bpf_map__set_max_entries(skel->maps.prof_pids, PROF_MAX_PIDS);
+	skel->rodata->nr_mmap = SYS_mmap;
+	skel->rodata->nr_munmap = SYS_munmap;
+	skel->rodata->nr_brk = SYS_brk;
+	skel->rodata->nr_mremap = SYS_mremap;
+	skel->rodata->nr_madvise = SYS_madvise;
 	bpf_map__set_max_entries(skel->maps.prof_tasks, PROF_MAX_TASKS);
-	bpf_map__set_max_entries(skel->maps.prof_events, PROF_RINGBUF_BYTES);
-	err = bpf_map__reuse_fd(skel->maps.mms, bpf_map__fd(mms));
+	err = reuse(skel->maps.mms, maps->mms);
+	if (!err)
+		err = reuse(skel->maps.prof_events, maps->events);
+	if (!err)
+		err = reuse(skel->maps.prof_pids, maps->pids);
+	if (!err)
+		err = reuse(skel->maps.prof_counters, maps->counters);
 	if (!err)
 		err = profile_bpf__load(skel);
 	if (err) {
@@ -100,15 +165,15 @@ int profiler_load(struct profiler *p, struct bpf_map *mms,
 		       strerror(-err));
 		return err;
 	}
+	/* prof_fault has no automatic attachment: the counters below */
 	err = profile_bpf__attach(skel);
 	if (err) {
-		tm_err("cannot attach the profiling BPF programs: %s%s",
-		       strerror(-err),
-		       err == -ENOENT ? " (the kernel lacks a tracepoint: "
-					"x86_64's page_fault_user is needed)" : "");
+		tm_err("cannot attach the profiling BPF programs: %s",
+		       strerror(-err));
 		return err;
 	}
-	return 0;
+	return attach_fault_counters(p, fault_sampling_period(p->o->sample_bytes,
+							     page_size));
 }
 
 static void add_note(struct profiler *p, const struct prof_note *n,
@@ -157,8 +222,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 int profiler_add_events(struct profiler *p, struct ring_buffer *rb)
 {
-	return ring_buffer__add(rb, bpf_map__fd(p->skel->maps.prof_events),
-				on_event, p);
+	return ring_buffer__add(rb, p->events_fd, on_event, p);
 }
 
 static int write_one(struct output *out, const char *path, int err)
@@ -172,18 +236,24 @@ static int write_one(struct output *out, const char *path, int err)
 
 int profiler_finish(struct profiler *p, uint64_t peak_ns)
 {
-	const struct prof_stats *st = &p->skel->bss->stats;
+	struct prof_stats st = {};
+	__u32 zero = 0;
 	int err = 0;
 
-	if (st->lost_samples || st->lost_notes || st->lost_mms ||
-	    st->lost_tasks)
+	bpf_map_lookup_elem(p->counters_fd, &zero, &st);
+	if (st.lost_samples || st.lost_notes || st.lost_tasks)
 		tm_err("memory profile: %llu samples and %llu notes lost "
-		       "(ring buffer full), %llu mms and %llu tasks not "
-		       "followed (maps full)",
-		       (unsigned long long)st->lost_samples,
-		       (unsigned long long)st->lost_notes,
-		       (unsigned long long)st->lost_mms,
-		       (unsigned long long)st->lost_tasks);
+		       "(ring buffer full), %llu tasks not followed (map full)",
+		       (unsigned long long)st.lost_samples,
+		       (unsigned long long)st.lost_notes,
+		       (unsigned long long)st.lost_tasks);
+	if (p->o->verbose)
+		fprintf(stderr, "taskmem: memory profile: %llu samples; %llu "
+			"page faults picked in the tree, %llu of them without "
+			"RSS growth\n",
+			(unsigned long long)st.samples,
+			(unsigned long long)st.picked,
+			(unsigned long long)st.no_growth);
 	if (p->nomem || attrib_run(&p->attrib, peak_ns, &p->stacks)) {
 		tm_err("cannot attribute memory: out of memory");
 		return -ENOMEM;
@@ -210,6 +280,9 @@ void profiler_free(struct profiler *p)
 	output_abort(&p->pprof);
 	output_abort(&p->folded);
 	output_abort(&p->flame);
+	while (p->nr_links > 0)
+		bpf_link__destroy(p->fault_links[--p->nr_links]);
+	free(p->fault_links);
 	profile_bpf__destroy(p->skel);
 	unwind_free(p->unw);
 	stacks_free(&p->stacks);

@@ -24,11 +24,19 @@ struct ring_buffer;
 int profiler_open(struct profiler **out, const struct trace_opts *o,
 		  const struct launch_cred *cred, const char **what);
 /*
- * Load and attach the sampler; mms is the tracer's map of the tree's mms.
+ * The tracer's maps the sampler shares: the tree's mms, and those of
+ * profile_sample.bpf.h (the tracer's RSS handler samples too).
+ */
+struct prof_maps {
+	struct bpf_map *mms, *events, *pids, *counters;
+};
+
+/*
+ * Load the sampler and attach it, with a page-fault counter on each CPU.
  * Attach after the tracer so the peak is known before a sample at the
  * same event. 0 or -errno.
  */
-int profiler_load(struct profiler *p, struct bpf_map *mms,
+int profiler_load(struct profiler *p, const struct prof_maps *maps,
 		  const struct kobj_sizes *k, long page_size);
 /* Drain the sampler's events through rb (the tracer's); 0 or -errno. */
 int profiler_add_events(struct profiler *p, struct ring_buffer *rb);

@@ -218,7 +218,7 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 {
 	struct unwinder *u = arg;
 	const struct prof_sample *s = u->cur;
-	uint64_t sp = s->regs[7];
+	uint64_t sp = s->regs[PROF_REG_SP];
 
 	(void)dwfl;
 	if (addr < sp || addr - sp + sizeof(*result) > s->stack_len)
@@ -230,12 +230,17 @@ static bool memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result,
 static bool set_initial_registers(Dwfl_Thread *thread, void *arg)
 {
 	struct unwinder *u = arg;
-	Dwarf_Word regs[PROF_NR_REGS];
+	Dwarf_Word regs[PROF_NR_DWARF_REGS];
 	int i;
 
-	for (i = 0; i < PROF_NR_REGS; i++)
+	for (i = 0; i < PROF_NR_DWARF_REGS; i++)
 		regs[i] = u->cur->regs[i];
-	return dwfl_thread_state_registers(thread, 0, PROF_NR_REGS, regs);
+	/* where the pc has no DWARF number of its own among them (arm64) */
+	if (PROF_REG_IP >= PROF_NR_DWARF_REGS)
+		dwfl_thread_state_register_pc(thread,
+					      u->cur->regs[PROF_REG_IP]);
+	return dwfl_thread_state_registers(thread, 0, PROF_NR_DWARF_REGS,
+					   regs);
 }
 
 static const Dwfl_Thread_Callbacks thread_callbacks = {
@@ -292,7 +297,7 @@ static void unwind_dwarf(struct unwinder *u, Dwfl *dwfl,
 			 const struct prof_sample *s, struct walk *w)
 {
 	w->n = 0;
-	if (!dwfl || !s->regs[16])
+	if (!dwfl || !s->regs[PROF_REG_IP])
 		return;
 	u->cur = s;
 	dwfl_getthread_frames(dwfl, 1, on_frame, w);
@@ -302,7 +307,8 @@ static void unwind_dwarf(struct unwinder *u, Dwfl *dwfl,
 /*
  * No CFI where the sample stopped: glibc's clone3 ends its FDE before the
  * syscall, the point where every new thread is sampled. Such code has not
- * moved the stack pointer since its call: return to [sp] and go on.
+ * moved the stack pointer since its call: return to [sp] (x86_64) or to
+ * the link register (arm64) and go on.
  */
 static void unwind_from_return(struct unwinder *u, Dwfl *dwfl,
 			       const struct prof_sample *s, struct walk *w)
@@ -312,15 +318,22 @@ static void unwind_from_return(struct unwinder *u, Dwfl *dwfl,
 	uint64_t ret;
 	int i;
 
+	uint32_t popped = sizeof(ret);
+
 	if (s->stack_len < 2 * sizeof(ret))
 		return;
-	memcpy(&ret, s->stack, sizeof(ret));
 	up.h = s->h;
 	memcpy(up.regs, s->regs, sizeof(up.regs));
-	up.regs[7] = s->regs[7] + sizeof(ret);
-	up.regs[16] = ret;
-	up.stack_len = s->stack_len - sizeof(ret);
-	memcpy(up.stack, s->stack + sizeof(ret), up.stack_len);
+#if PROF_REG_SP == 31	/* arm64: the return address is in x30 */
+	ret = s->regs[30];
+	popped = 0;
+#else
+	memcpy(&ret, s->stack, sizeof(ret));
+#endif
+	up.regs[PROF_REG_SP] = s->regs[PROF_REG_SP] + popped;
+	up.regs[PROF_REG_IP] = ret;
+	up.stack_len = s->stack_len - popped;
+	memcpy(up.stack, s->stack + popped, up.stack_len);
 	unwind_dwarf(u, dwfl, &up, &rest);
 	/* the return address is no activation: look up its call */
 	if (rest.n)
@@ -602,7 +615,8 @@ uint32_t unwind_sample(struct unwinder *u, const struct prof_sample *s,
 	 * dynamic loader had mapped its libraries: a pc outside every module
 	 * means they are out of date, so read them again while it lives.
 	 */
-	if (p && dwfl && s->regs[16] && !dwfl_addrmodule(dwfl, s->regs[16])) {
+	if (p && dwfl && s->regs[PROF_REG_IP] &&
+	    !dwfl_addrmodule(dwfl, s->regs[PROF_REG_IP])) {
 		unwind_capture(u, s->h.pid, s->ppid);
 		if (p->maps >= 0)
 			dwfl = maps_dwfl(u, &u->maps[p->maps]);

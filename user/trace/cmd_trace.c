@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 #include "taskmem.h"
+#include "profile.h"
 #include "taskmem.skel.h"
 #include "common/asuser.h"
 #include "common/creds.h"
@@ -611,7 +612,7 @@ static void unique_poll(struct trace_run *run, uint64_t now,
 static int run_loop(struct trace_run *run, const struct trace_opts *o)
 {
 	struct ticker interim = {}, sample = {}, status = {};
-	struct ticker memsample = {}, peakwatch = {};
+	struct ticker memsample = {}, peakwatch = {}, profdrain = {};
 	struct epoll_event ev[4];
 	uint64_t deadline = 0, now, wake;
 	bool live = !o->quiet && isatty(STDERR_FILENO);
@@ -627,6 +628,9 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		/* a new tree peak is looked for (in .bss) every 10 ms */
 		ticker_start(&peakwatch, run->t.t0_ns, PEAK_WATCH_S);
 	}
+	/* memory attribution's samples wake nobody (profile_sample.bpf.h) */
+	if (run->t.prof)
+		ticker_start(&profdrain, run->t.t0_ns, PROF_DRAIN_MS / 1e3);
 	/* at most 4 updates a second */
 	ticker_start(&status, run->t.t0_ns, live ? 0.25 : 0);
 	if (run->rec.on)
@@ -643,6 +647,7 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		ticker_wake(&status, &wake);
 		ticker_wake(&memsample, &wake);
 		ticker_wake(&peakwatch, &wake);
+		ticker_wake(&profdrain, &wake);
 		exporter_wake(&run->exp, &wake);
 		if (epoll_wait(run->t.epfd, ev, 4,
 			       wake > now ? (wake - now + 999999) / 1000000 : 0) < 0 &&
@@ -653,6 +658,7 @@ static int run_loop(struct trace_run *run, const struct trace_opts *o)
 		handle_signals(run, o);
 		ring_buffer__consume(run->t.rb);
 		now = tracer_now_ns();
+		ticker_due(&profdrain, now); /* the drain was just above */
 		if (ticker_due(&sample, now))
 			take_sample(run);
 		unique_poll(run, now, &memsample, &peakwatch);

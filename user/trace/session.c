@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 #include "taskmem.h"
+#include "profile.h"
 #include "taskmem.skel.h"
 #include "common/errors.h"
 #include "model/kobj.h"
@@ -112,11 +113,16 @@ static void kobj_configure(struct kobj_sizes *out)
 /* Memory attribution after the tracer: its map of mms is shared. */
 static int profiler_start(struct tracer *t)
 {
+	struct prof_maps maps = {
+		.mms = t->skel->maps.mms,
+		.events = t->skel->maps.prof_events,
+		.pids = t->skel->maps.prof_pids,
+		.counters = t->skel->maps.prof_counters,
+	};
 	struct kobj_sizes k;
 
 	tracer_kobj_sizes(t, &k);
-	return profiler_load(t->prof, t->skel->maps.mms, &k,
-			     t->report.page_size);
+	return profiler_load(t->prof, &maps, &k, t->report.page_size);
 }
 
 /*
@@ -242,6 +248,7 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	skel->rodata->self_tgid = getpid();
 	skel->rodata->track_window = o->sample_ms > 0;
 	skel->rodata->track_peak_ns = t->prof != NULL;
+	skel->rodata->profile_faults = t->prof != NULL;
 	skel->rodata->page_shift = __builtin_ctzl(t->report.page_size);
 	kobj_configure((struct kobj_sizes *)&skel->rodata->ksize);
 	skel->bss->kstack_bytes = skel->rodata->ksize.kstack;
@@ -249,6 +256,12 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	bpf_map__set_max_entries(skel->maps.mms, o->max_procs);
 	bpf_map__set_max_entries(skel->maps.targets, TM_MAX_TARGETS);
 	bpf_map__set_max_entries(skel->maps.exits, ringbuf_bytes(o->max_procs));
+	/* memory attribution's maps, shared with the profiler: empty if off */
+	bpf_map__set_max_entries(skel->maps.prof_events,
+				 t->prof ? PROF_RINGBUF_BYTES :
+					   (unsigned)t->report.page_size);
+	bpf_map__set_max_entries(skel->maps.prof_pids,
+				 t->prof ? PROF_MAX_PIDS : 1);
 	bpf_program__set_autoload(skel->progs.on_mmap_unlock,
 				  features.mmap_lock_tp);
 	/* the seeding iterator runs on demand (attach.c), for -p only: its

@@ -74,8 +74,8 @@ capture(struct prof_sample *s)
 	memset(s, 0, sizeof(*s));
 	s->h.kind = PROF_FAULT;
 	s->h.pid = getpid();
-	s->regs[7] = sp;
-	s->regs[16] = ip;
+	s->regs[PROF_REG_SP] = sp;
+	s->regs[PROF_REG_IP] = ip;
 	__asm__ volatile("mov %%rbp, %0" : "=r"(s->regs[6]));
 	s->stack_len = 1024;
 	top = (const volatile unsigned char *)sp;
