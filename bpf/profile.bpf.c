@@ -63,61 +63,6 @@ struct {
 	__type(value, __u8);
 } prof_tasks SEC(".maps");
 
-/* A random phase: the first sample after 1..sample_bytes bytes. */
-static __always_inline __s64 first_gap(void)
-{
-	return (__s64)(bpf_get_prandom_u32() % sample_bytes) + 1;
-}
-
-/*
- * Take bytes off a countdown; the weight of the samples it crossed (a
- * multiple of sample_bytes), or 0.
- */
-static __always_inline __u64 countdown(__s64 *left, __s64 bytes)
-{
-	__s64 now = __sync_fetch_and_add(left, -bytes) - bytes;
-	__u64 n;
-
-	if (now > 0 || now + bytes <= 0)
-		return 0; /* not crossed here (or another CPU crossed it) */
-	n = 1 + (__u64)(-now) / sample_bytes;
-	__sync_fetch_and_add(left, n * sample_bytes);
-	return n * sample_bytes;
-}
-
-/*
- * Every period-th page fault on this CPU (of any process: the period runs
- * in the kernel; user/profile/sampling.h), at its start: if the faulting
- * task's mm is the tree's, leave the fault there for the RSS event that
- * follows. ctx->addr is the faulting address on every architecture.
- */
-SEC("perf_event")
-int prof_fault(struct bpf_perf_event_data *ctx)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct mm_struct *mm = task->mm;
-	__u64 key = (__u64)mm;
-	struct mm_state *m;
-
-	if (!mm)
-		return 0;
-	m = bpf_map_lookup_elem(&mms, &key);
-	if (!m)
-		return 0;
-	PROF_COUNT(picked);
-	if (m->pf_tid)
-		PROF_COUNT(no_growth);
-	/* page tables before the first pick are nobody's */
-	if (!m->pf_pgt_mark)
-		m->pf_pgt_mark = mm->pgtables_bytes.counter;
-	m->pf_tid = 0;
-	m->pf_addr = ctx->addr;
-	m->pf_ip = user_ip((struct pt_regs *)bpf_task_pt_regs(task));
-	m->pf_period = ctx->sample_period;
-	m->pf_tid = (__u32)bpf_get_current_pid_tgid();
-	return 0;
-}
-
 SEC("tp_btf/task_newtask")
 int BPF_PROG(prof_newtask, struct task_struct *task, __u64 clone_flags)
 {
@@ -135,15 +80,17 @@ int BPF_PROG(prof_newtask, struct task_struct *task, __u64 clone_flags)
 	if (!m)
 		return 0;
 	if (!m->pf_kleft)
-		__sync_val_compare_and_swap(&m->pf_kleft, 0, first_gap());
-	weight = countdown(&m->pf_kleft, thread ? thread_bytes : process_bytes);
+		__sync_val_compare_and_swap(&m->pf_kleft, 0,
+					    first_gap(sample_bytes));
+	weight = countdown(&m->pf_kleft, thread ? thread_bytes : process_bytes,
+			   sample_bytes);
 	if (!weight)
 		return 0;
 	tid = task->pid;
 	if (bpf_map_update_elem(&prof_tasks, &tid, &one, BPF_ANY))
 		PROF_COUNT(lost_tasks);
 	sample_emit(ctx, thread ? PROF_THREAD : PROF_PROCESS, key, weight, 0,
-		    tid);
+		    0, tid);
 	return 0;
 }
 

@@ -38,8 +38,8 @@
 			 * addr is the page fault's address */
 #define PROF_THREAD 2	/* weight bytes of kernel objects of new threads */
 #define PROF_PROCESS 3	/* weight bytes of kernel objects of new processes */
-#define PROF_PGTABLE 4	/* weight bytes of page tables the faulting task grew;
-			 * addr is its fault: they live as its range does */
+#define PROF_PGTABLE 4	/* page tables the faulting task grew: a PROF_FAULT's
+			 * pgtables; they live as its fault's range does */
 #define PROF_LAST_SAMPLE PROF_PGTABLE	/* kinds above are notes */
 #define PROF_UNMAP 5	/* [addr, end) of mm left RSS (munmap, madvise...) */
 #define PROF_MOVE 6	/* mremap: [addr, end) of mm now at addr2 */
@@ -72,6 +72,8 @@ struct prof_note {
 struct prof_sample {
 	struct prof_note h;	/* addr: faulting address or 0; tid: new task */
 	__u64 weight;		/* bytes */
+	__u64 pgtables;		/* PROF_FAULT: bytes of page tables grown since
+				 * the mm's last sample, by the same stack */
 	__u32 nr_ips;
 	__u32 stack_len;	/* bytes valid in stack[] */
 	__u32 ppid;		/* the process's parent */
@@ -90,9 +92,8 @@ struct prof_stats {
 	__u64 samples;
 	__u64 lost_samples;	/* ring buffer full */
 	__u64 lost_notes;
-	__u64 picked;		/* page faults picked by the sampler in the tree */
 	__u64 lost_tasks;	/* task map full */
-	__u64 no_growth;	/* picked faults whose growth was not seen */
+	__u64 no_fault;		/* growth samples not from a page fault */
 };
 
 #endif /* PROFILE_H */

@@ -96,6 +96,28 @@ static __always_inline __u32 copy_stack(struct prof_sample *s, __u64 sp,
 	return 0;
 }
 
+/* A random phase: the first sample after 1..every bytes. */
+static __always_inline __s64 first_gap(__u64 every)
+{
+	return (__s64)(bpf_get_prandom_u32() % every) + 1;
+}
+
+/*
+ * Take bytes off a countdown to the next sample, one every `every` bytes;
+ * the weight of the samples it crossed (a multiple of every), or 0.
+ */
+static __always_inline __u64 countdown(__s64 *left, __s64 bytes, __u64 every)
+{
+	__s64 now = __sync_fetch_and_add(left, -bytes) - bytes;
+	__u64 n;
+
+	if (now > 0 || now + bytes <= 0)
+		return 0; /* not crossed here (or another CPU crossed it) */
+	n = 1 + (__u64)(-now) / every;
+	__sync_fetch_and_add(left, n * every);
+	return n * every;
+}
+
 /* Remember that tgid has samples on mm; true the first time. */
 static __always_inline bool pid_mark(__u32 tgid, __u64 mm)
 {
@@ -104,7 +126,8 @@ static __always_inline bool pid_mark(__u32 tgid, __u64 mm)
 
 /* One sample of the current task's user stack. */
 static __always_inline void sample_emit(void *ctx, __u32 kind, __u64 mm,
-					__u64 weight, __u64 addr, __u32 tid)
+					__u64 weight, __u64 pgtables,
+					__u64 addr, __u32 tid)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
@@ -128,6 +151,7 @@ static __always_inline void sample_emit(void *ctx, __u32 kind, __u64 mm,
 	s->h.addr2 = 0;
 	s->h.end2 = 0;
 	s->weight = weight;
+	s->pgtables = pgtables;
 	s->nr_ips = 0;
 	s->stack_len = 0;
 	s->ppid = BPF_CORE_READ(task, real_parent, tgid);

@@ -28,8 +28,10 @@ const volatile __u32 page_shift = 12;
 const volatile bool track_window = false;
 /* note when the RSS peak was reached (memory attribution) */
 const volatile bool track_peak_ns = false;
-/* memory attribution: sample the growth of the page faults it picks */
+/* memory attribution: sample the RSS growth of page faults */
 const volatile bool profile_faults = false;
+/* with it, one sample per this many bytes of an mm's RSS growth */
+const volatile __u64 sample_bytes = 2 << 20;
 const volatile struct kobj_sizes ksize = {};
 
 /* Running sums and peaks of the tree; userspace reads them from .bss. */
@@ -61,6 +63,7 @@ static __always_inline __u64 acct_now_ns(void)
 
 #include "accounting.h"
 #include "profile_sample.bpf.h"
+#include "fault_addr.bpf.h"
 #include "mm_read.bpf.h"
 
 /*
@@ -412,39 +415,32 @@ static __always_inline __s64 mm_rss_pages(const struct mm_state *m)
 }
 
 /*
- * Memory attribution: the RSS growth of a page fault the sampler picked
- * (prof_fault in profile.bpf.c), weighed by the faults it stands for, and
+ * Memory attribution: one sample per sample_bytes of this mm's RSS growth
+ * (a countdown with a random phase), weighed by the bytes it stands for,
+ * at the address of the page fault that grew it (fault_addr.bpf.h), with
  * the page tables this mm grew since its last sample, attributed to the
- * same stack and address. A fault that maps no new page (the zero page, a
- * copy-on-write of anonymous memory) stays pending until growth comes
- * from the same user instruction, or is dropped.
+ * same stack and address. Growth that is not a page fault has no address
+ * to leave from: counted, not sampled.
  */
-static __noinline void prof_fault_grew(void *ctx, struct mm_struct *mm,
-				       struct mm_state *m, __s64 before)
+static __noinline void prof_sample(void *ctx, struct mm_struct *mm,
+				   struct mm_state *m, __u64 weight)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__s64 grown = mm_rss_pages(m) - before, pgt;
-	__u32 tid = m->pf_tid;
-	__u64 addr, ip, period;
+	__u64 addr;
+	__s64 pgt;
 
-	if (!tid || grown <= 0)
-		return;
-	addr = m->pf_addr;
-	ip = m->pf_ip;
-	period = m->pf_period;
-	if (__sync_val_compare_and_swap(&m->pf_tid, tid, 0) != tid)
-		return; /* picked again meanwhile */
-	if (ip != user_ip((struct pt_regs *)bpf_task_pt_regs(task))) {
-		PROF_COUNT(no_growth);
+	addr = fault_address(ctx, mm);
+	if (!addr) {
+		PROF_COUNT(no_fault);
 		return;
 	}
-	sample_emit(ctx, PROF_FAULT, (__u64)mm, period * (grown << page_shift),
-		    addr, 0);
-	pgt = m->pgtables - m->pf_pgt_mark;
-	if (pgt > 0 && m->pf_pgt_mark) {
+	/* page tables before the first sample are nobody's */
+	if (!m->pf_pgt_mark)
 		m->pf_pgt_mark = m->pgtables;
-		sample_emit(ctx, PROF_PGTABLE, (__u64)mm, pgt, addr, 0);
-	}
+	pgt = m->pgtables - m->pf_pgt_mark;
+	if (pgt > 0)
+		m->pf_pgt_mark = m->pgtables;
+	sample_emit(ctx, PROF_FAULT, (__u64)mm, weight, pgt > 0 ? pgt : 0, addr,
+		    0);
 }
 
 /* Page tables freed: what grows again is attributed again. */
@@ -460,23 +456,29 @@ int BPF_PROG(on_rss_stat, struct mm_struct *mm, int member)
 {
 	__u64 key = (__u64)mm;
 	struct mm_state *m;
-	bool picked = false;
 	__s64 before = 0;
 
 	m = bpf_map_lookup_elem(&mms, &key);
 	if (!m)
 		return 0;
-	if (profile_faults &&
-	    m->pf_tid == (__u32)bpf_get_current_pid_tgid()) {
-		picked = true;
+	if (profile_faults)
 		before = mm_rss_pages(m);
-	}
 	mm_sync_counter(m, mm, member);
 	mm_sync_vm(m, mm);
 	mm_sync_kmem(m, mm);
 	if (profile_faults) {
-		if (picked)
-			prof_fault_grew(ctx, mm, m, before);
+		__s64 grown = mm_rss_pages(m) - before;
+		__u64 weight;
+
+		if (grown > 0) {
+			if (!m->pf_left)
+				__sync_val_compare_and_swap(&m->pf_left, 0,
+						first_gap(sample_bytes));
+			weight = countdown(&m->pf_left, grown << page_shift,
+					   sample_bytes);
+			if (weight)
+				prof_sample(ctx, mm, m, weight);
+		}
 		prof_pgt_shrunk(m);
 	}
 	return 0;

@@ -91,19 +91,14 @@ struct mm_state {
 	__s32 users;		/* processes on it */
 	__s32 tasks;		/* threads on it */
 	/*
-	 * Memory attribution (profile.bpf.c), zero when it is off. The page
-	 * fault the sampler last picked on this mm, pending until the RSS
-	 * growth it causes is seen (pf_tid 0: none): its thread, address,
-	 * user instruction and sampling period (faults it stands for). The
-	 * page tables attributed so far, and the countdown of kernel objects
-	 * of new tasks to their next sample.
+	 * Memory attribution, zero when it is off: the countdown of RSS
+	 * growth to the next sample (taskmem.bpf.c), the page tables
+	 * attributed so far, and the countdown of kernel objects of new
+	 * tasks (profile.bpf.c). 0: not started (a random phase first).
 	 */
-	__u32 pf_tid;
-	__u64 pf_addr;
-	__u64 pf_ip;
-	__u64 pf_period;
+	__s64 pf_left;
 	__s64 pf_pgt_mark;
-	__s64 pf_kleft;		/* 0: not started (a random phase first) */
+	__s64 pf_kleft;
 };
 
 /*

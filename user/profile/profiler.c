@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/perf_event.h>
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -20,7 +19,6 @@
 #include "output/file.h"
 #include "output/pprof.h"
 #include "profile/profiler.h"
-#include "profile/sampling.h"
 #include "profile/unwind.h"
 
 static const char *const leaf_thread = "[kernel] thread: stack and task_struct";
@@ -30,8 +28,6 @@ static const char *const leaf_process =
 
 struct profiler {
 	struct profile_bpf *skel;
-	struct bpf_link **fault_links;	/* prof_fault on each CPU's counter */
-	int nr_links;
 	int events_fd, counters_fd;
 	struct unwinder *unw;
 	struct stacks stacks;
@@ -72,61 +68,13 @@ int profiler_open(struct profiler **out, const struct trace_opts *o,
 	return err;
 }
 
-/*
- * The software page-fault counter of each CPU (every process's faults),
- * overflowing every period faults into prof_fault. Its period is counted
- * in the kernel with no program run, so unpicked faults cost nothing.
- */
-static int attach_fault_counters(struct profiler *p, __u64 period)
-{
-	struct perf_event_attr attr = {
-		.size = sizeof(attr),
-		.type = PERF_TYPE_SOFTWARE,
-		.config = PERF_COUNT_SW_PAGE_FAULTS,
-		.sample_period = period,
-	};
-	int ncpus = libbpf_num_possible_cpus(), cpu, fd, err;
-	struct bpf_link *link;
-
-	if (ncpus < 0) {
-		tm_err("cannot count possible CPUs: %s", strerror(-ncpus));
-		return ncpus;
-	}
-	p->fault_links = calloc(ncpus, sizeof(*p->fault_links));
-	if (!p->fault_links)
-		return -ENOMEM;
-	for (cpu = 0; cpu < ncpus; cpu++) {
-		fd = syscall(SYS_perf_event_open, &attr, -1, cpu, -1,
-			     PERF_FLAG_FD_CLOEXEC);
-		if (fd < 0 && errno == ENODEV)
-			continue; /* an offline CPU */
-		if (fd < 0) {
-			err = -errno;
-			tm_err("cannot open the page-fault counter of CPU %d "
-			       "(perf_event_open): %s", cpu, strerror(-err));
-			return err;
-		}
-		link = bpf_program__attach_perf_event(p->skel->progs.prof_fault,
-						      fd);
-		if (!link) {
-			err = -errno;
-			close(fd);
-			tm_err("cannot attach the page-fault sampler on CPU "
-			       "%d: %s", cpu, strerror(-err));
-			return err;
-		}
-		p->fault_links[p->nr_links++] = link;
-	}
-	return 0;
-}
-
 static int reuse(struct bpf_map *mine, struct bpf_map *tracers)
 {
 	return bpf_map__reuse_fd(mine, bpf_map__fd(tracers));
 }
 
 int profiler_load(struct profiler *p, const struct prof_maps *maps,
-		  const struct kobj_sizes *k, long page_size)
+		  const struct kobj_sizes *k)
 {
 	struct profile_bpf *skel;
 	__u64 thread = k->task_struct + k->kstack;
@@ -165,15 +113,11 @@ int profiler_load(struct profiler *p, const struct prof_maps *maps,
 		       strerror(-err));
 		return err;
 	}
-	/* prof_fault has no automatic attachment: the counters below */
 	err = profile_bpf__attach(skel);
-	if (err) {
+	if (err)
 		tm_err("cannot attach the profiling BPF programs: %s",
 		       strerror(-err));
-		return err;
-	}
-	return attach_fault_counters(p, fault_sampling_period(p->o->sample_bytes,
-							     page_size));
+	return err;
 }
 
 static void add_note(struct profiler *p, const struct prof_note *n,
@@ -210,13 +154,22 @@ static int on_event(void *ctx, void *data, size_t size)
 		leaf = leaf_thread;
 	else if (s->h.kind == PROF_PROCESS)
 		leaf = leaf_process;
-	else if (s->h.kind == PROF_PGTABLE)
-		leaf = leaf_pgtable;
 	stack = unwind_sample(p->unw, s, leaf, &p->stacks);
-	if (stack == UINT32_MAX)
+	if (stack == UINT32_MAX) {
 		p->nomem = true;
-	else
-		add_note(p, &s->h, stack, s->weight);
+		return 0;
+	}
+	add_note(p, &s->h, stack, s->weight);
+	if (s->h.kind == PROF_FAULT && s->pgtables) {
+		struct prof_note pgt = s->h;
+
+		pgt.kind = PROF_PGTABLE;
+		stack = unwind_sample(p->unw, s, leaf_pgtable, &p->stacks);
+		if (stack == UINT32_MAX)
+			p->nomem = true;
+		else
+			add_note(p, &pgt, stack, s->pgtables);
+	}
 	return 0;
 }
 
@@ -249,11 +202,9 @@ int profiler_finish(struct profiler *p, uint64_t peak_ns)
 		       (unsigned long long)st.lost_tasks);
 	if (p->o->verbose)
 		fprintf(stderr, "taskmem: memory profile: %llu samples; %llu "
-			"page faults picked in the tree, %llu of them without "
-			"RSS growth\n",
+			"of RSS growth not from a page fault (not kept)\n",
 			(unsigned long long)st.samples,
-			(unsigned long long)st.picked,
-			(unsigned long long)st.no_growth);
+			(unsigned long long)st.no_fault);
 	if (p->nomem || attrib_run(&p->attrib, peak_ns, &p->stacks)) {
 		tm_err("cannot attribute memory: out of memory");
 		return -ENOMEM;
@@ -280,9 +231,6 @@ void profiler_free(struct profiler *p)
 	output_abort(&p->pprof);
 	output_abort(&p->folded);
 	output_abort(&p->flame);
-	while (p->nr_links > 0)
-		bpf_link__destroy(p->fault_links[--p->nr_links]);
-	free(p->fault_links);
 	profile_bpf__destroy(p->skel);
 	unwind_free(p->unw);
 	stacks_free(&p->stacks);

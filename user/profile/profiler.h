@@ -37,7 +37,7 @@ struct prof_maps {
  * same event. 0 or -errno.
  */
 int profiler_load(struct profiler *p, const struct prof_maps *maps,
-		  const struct kobj_sizes *k, long page_size);
+		  const struct kobj_sizes *k);
 /* Drain the sampler's events through rb (the tracer's); 0 or -errno. */
 int profiler_add_events(struct profiler *p, struct ring_buffer *rb);
 /*

@@ -122,7 +122,7 @@ static int profiler_start(struct tracer *t)
 	struct kobj_sizes k;
 
 	tracer_kobj_sizes(t, &k);
-	return profiler_load(t->prof, &maps, &k, t->report.page_size);
+	return profiler_load(t->prof, &maps, &k);
 }
 
 /*
@@ -249,6 +249,7 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 	skel->rodata->track_window = o->sample_ms > 0;
 	skel->rodata->track_peak_ns = t->prof != NULL;
 	skel->rodata->profile_faults = t->prof != NULL;
+	skel->rodata->sample_bytes = o->sample_bytes;
 	skel->rodata->page_shift = __builtin_ctzl(t->report.page_size);
 	kobj_configure((struct kobj_sizes *)&skel->rodata->ksize);
 	skel->bss->kstack_bytes = skel->rodata->ksize.kstack;
