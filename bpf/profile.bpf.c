@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Memory attribution (taskmem trace --profile/--folded/--flame): picks
- * page faults in the kernel, one per sample_bytes of faulted-in pages on
- * each CPU (a software perf event, the page-fault counter perf itself
- * uses, whose period the kernel counts down without running anything),
- * and leaves the pick in the tree's mm state. The tracer's RSS-event
- * handler then samples the growth the fault caused, with the user
- * registers and the top of the user stack for unwinding in userspace
- * (profile_sample.bpf.h). Kernel objects of new threads and processes are
- * sampled here, in the creating task, one per sample_bytes of them.
+ * Memory attribution (taskmem trace --profile/--folded/--flame): the
+ * tracer's RSS-event handler samples the tree's RSS growth, one sample per
+ * sample_bytes of each mm's, with the user registers and the top of the
+ * user stack for unwinding in userspace (profile_sample.bpf.h), at the
+ * address of the page fault that grew it (fault_addr.bpf.h). Kernel
+ * objects of new threads and processes are sampled here, in the creating
+ * task, one per sample_bytes of them.
  * Userspace learns when sampled pages leave (unmap, madvise, brk shrink,
  * mremap, exit, exec) from small notes, and keeps what was resident at the
  * tree's RSS peak. Loaded only when asked for: off, nothing here runs.

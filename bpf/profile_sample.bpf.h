@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Samples of memory attribution, emitted by two objects: the tracer's
- * RSS-event handler (RSS growth of a picked page fault, page tables) and
+ * RSS-event handler (RSS growth at a page fault, page tables) and
  * profile.bpf.c (kernel objects of new tasks). The maps here are created
  * by the tracer's object and reused by the profiler's; when attribution is
  * off they are sized to nothing and no code here runs.

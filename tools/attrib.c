@@ -13,6 +13,10 @@
  *   attrib sparse MIB  sparse_toucher() touches one page every 2 MiB of a
  *                   MIB-sized mapping: a page-table page per touch (4 KiB
  *                   of kernel memory for 4 KiB of RSS), kept to the end.
+ *   attrib kernel MIB  pages the kernel faults in for a syscall:
+ *                   populate_mapping() maps MIB MiB with MAP_POPULATE,
+ *                   then read_into() reads MIB MiB (of a sparse memfd)
+ *                   into a fresh mapping; both kept to the end.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,7 +35,7 @@
 #define THREADS_MAX 10000
 
 static const char usage_text[] =
-	"usage: attrib phases | attrib threads N | attrib sparse MIB\n";
+	"usage: attrib phases | attrib threads N | attrib sparse MIB | attrib kernel MIB\n";
 
 #define PROG "attrib"
 #include "numarg.h"
@@ -180,6 +184,37 @@ static __attribute__((noinline)) void sparse_toucher(size_t mib)
 		*(volatile char *)(a + off) = 1;
 }
 
+static __attribute__((noinline)) void populate_mapping(size_t len)
+{
+	if (mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0) == MAP_FAILED)
+		die("map with MAP_POPULATE");
+}
+
+static __attribute__((noinline)) void read_into(size_t len)
+{
+	char *buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd = memfd_create("attrib", 0);
+	size_t done = 0;
+	ssize_t n;
+
+	if (buf == MAP_FAILED || fd < 0 || ftruncate(fd, len))
+		die("make the buffer and the file to read");
+	while (done < len && (n = read(fd, buf + done, len - done)) > 0)
+		done += n;
+	if (done < len)
+		die("read the file");
+	close(fd);
+}
+
+static int kernel_faults(size_t mib)
+{
+	populate_mapping(mib * MIB);
+	read_into(mib * MIB);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "phases"))
@@ -191,6 +226,8 @@ int main(int argc, char **argv)
 		sparse_toucher(parse_num(argv[2], "MiB", 2, 65536));
 		return 0;
 	}
+	if (argc == 3 && !strcmp(argv[1], "kernel"))
+		return kernel_faults(parse_num(argv[2], "MiB", 1, 65536));
 	fputs(usage_text, stderr);
 	return 2;
 }

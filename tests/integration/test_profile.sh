@@ -4,8 +4,9 @@
 # known functions through one helper and libc's memset, and the profile
 # must give each function its bytes: at the tree's RSS peak and faulted in
 # overall, kernel stacks of new threads to the function that created them,
-# and a child that exits early symbolized. `go tool pprof` reads the
-# profile, as a user would.
+# a child that exits early symbolized, and pages the kernel faults in for
+# a syscall (MAP_POPULATE, read) given to the syscall's caller. `go tool
+# pprof` reads the profile, as a user would.
 #
 # Run from the repository root, as root. The environment (TASKMEM, TOOLS, CI)
 # and the output lines are described in lib.sh.
@@ -119,6 +120,22 @@ case_sparse() {
 		$((8 * M * 120 / 100))
 }
 
+# Pages the kernel faults in for a syscall, 64 MiB each, are sampled at
+# the syscall's stack: MAP_POPULATE and read() into a fresh buffer
+case_kernel_faults() {
+	local p=$tmp/kernel.pb.gz fn
+
+	run kernel 0 -q --profile "$p" -- "$TOOLS/attrib" kernel 64 || return
+	for fn in populate_mapping read_into; do
+		close_to "kernel: faulted bytes of $fn()" bytes \
+			"$(pprof_cum "$p" faulted_bytes "$fn")" "64 MiB" \
+			$((64 * M)) $PCT 0
+		close_to "kernel: at-peak bytes of $fn()" bytes \
+			"$(pprof_cum "$p" peak_bytes "$fn")" "64 MiB" \
+			$((64 * M)) $PCT 0
+	done
+}
+
 case_bad_input() {
 	trace bad_sample_bytes -q --profile "$tmp/x.pb.gz" --sample-bytes 1000 \
 		-- /bin/true
@@ -145,6 +162,7 @@ main() {
 	case_phases
 	case_threads
 	case_sparse
+	case_kernel_faults
 	case_bad_input
 
 	finish
