@@ -74,8 +74,18 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE)): $(OUT)/taskmem.skel.h $(OUT)/profile.skel.h \
-	$(OUT)/unique.skel.h
+# The tracer's object: taskmem.bpf.c with memory attribution's programs
+# (profile.bpf.c) linked in, so that one load parses the kernel's BTF once;
+# they are loaded only with --profile, --folded or --flame.
+$(OUT)/taskmem.linked.o: $(OUT)/taskmem.bpf.o $(OUT)/profile.bpf.o
+	$(call msg,BPF-LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUT)/taskmem.skel.h: $(OUT)/taskmem.linked.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name taskmem_bpf > $@
+
+$(patsubst %.c,$(OUT)/%.o,$(BPF_GLUE)): $(OUT)/taskmem.skel.h $(OUT)/unique.skel.h
 
 $(OUT)/user/%.o: user/%.c
 	$(call msg,CC,$@)

@@ -20,6 +20,8 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "taskmem.h"
+/* the sample maps are the tracer's: this object is linked into it */
+#define PROF_MAPS_EXTERN
 #include "profile_sample.bpf.h"
 
 #define CLONE_THREAD 0x00010000ULL
@@ -32,9 +34,8 @@
 #define MADV_PAGEOUT 21
 #define MADV_DONTNEED_LOCKED 24
 
-char LICENSE[] SEC("license") = "GPL";
-
-const volatile __u64 sample_bytes = 2 << 20;
+/* the tracer's (taskmem.bpf.c), this object being linked into it */
+extern const volatile __u64 sample_bytes;
 const volatile __u64 thread_bytes = 0;	/* task_struct + kernel stack */
 const volatile __u64 process_bytes = 0;	/* and signal, files, mm */
 /* this architecture's syscall numbers, from userspace's headers */
@@ -44,10 +45,11 @@ const volatile long nr_brk = -1;
 const volatile long nr_mremap = -1;
 const volatile long nr_madvise = -1;
 
-/* The tracer's map, reused. */
-struct {
+/* The tracer's map of the tree's mms. */
+extern struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
 	__type(value, struct mm_state);
 } mms SEC(".maps");

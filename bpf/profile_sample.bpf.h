@@ -16,13 +16,20 @@
 #define PF_KTHREAD 0x00200000
 #endif
 
-struct {
+/* defined by the tracer's object, declared by the objects linked into it */
+#ifdef PROF_MAPS_EXTERN
+#define PROF_MAP extern
+#else
+#define PROF_MAP
+#endif
+
+PROF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4096); /* sized by userspace before load */
 } prof_events SEC(".maps");
 
 /* Processes with samples (to the mm sampled): unmaps, exits, execs matter. */
-struct {
+PROF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* sized by userspace before load */
 	__uint(map_flags, BPF_F_NO_PREALLOC); /* rarely written: no start-up cost */
@@ -30,7 +37,7 @@ struct {
 	__type(value, __u64);
 } prof_pids SEC(".maps");
 
-struct {
+PROF_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);

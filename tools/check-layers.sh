@@ -33,12 +33,13 @@ for file in user/*.c user/*/*.[ch]; do
 		case "$inc" in
 		taskmem.h | profile.h | unique.h | unique_events.h)
 			continue ;;	# the types shared with BPF
-		profile.skel.h)
-			[ "$from" = profile ] && continue
-			echo "$file:$line: only profile/ loads the sampler: includes $inc"
+		taskmem.skel.h)
+			# profile/ configures the sampler linked into it
+			[ "$from" = trace ] || [ "$from" = profile ] && continue
+			echo "$file:$line: only trace/ and profile/ load BPF: includes $inc"
 			bad=1
 			continue ;;
-		taskmem.skel.h | unique.skel.h)
+		unique.skel.h)
 			[ "$from" = trace ] && continue
 			echo "$file:$line: only trace/ loads BPF: includes $inc"
 			bad=1

@@ -11,8 +11,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
+#include "taskmem.h"
 #include "profile.h"
-#include "profile.skel.h"
+#include "taskmem.skel.h"
 #include "common/errors.h"
 #include "model/attrib.h"
 #include "model/stacks.h"
@@ -27,8 +28,7 @@ static const char *const leaf_process =
 	"[kernel] process: task, stack, mm, signal, files";
 
 struct profiler {
-	struct profile_bpf *skel;
-	int events_fd, counters_fd;
+	struct taskmem_bpf *skel;	/* the tracer's */
 	struct unwinder *unw;
 	struct stacks stacks;
 	struct attrib attrib;
@@ -68,29 +68,19 @@ int profiler_open(struct profiler **out, const struct trace_opts *o,
 	return err;
 }
 
-static int reuse(struct bpf_map *mine, struct bpf_map *tracers)
+void profiler_configure(struct profiler *p, struct taskmem_bpf *skel,
+			const struct kobj_sizes *k)
 {
-	return bpf_map__reuse_fd(mine, bpf_map__fd(tracers));
-}
-
-int profiler_load(struct profiler *p, const struct prof_maps *maps,
-		  const struct kobj_sizes *k)
-{
-	struct profile_bpf *skel;
 	__u64 thread = k->task_struct + k->kstack;
-	int err;
 
-	skel = profile_bpf__open();
-	if (!skel) {
-		err = -errno;
-		tm_err("cannot open the profiling BPF object: %s",
-		       strerror(-err));
-		return err;
+	if (!p) {
+		bpf_program__set_autoload(skel->progs.prof_newtask, false);
+		bpf_program__set_autoload(skel->progs.prof_exit, false);
+		bpf_program__set_autoload(skel->progs.prof_exec, false);
+		bpf_program__set_autoload(skel->progs.prof_sys_exit, false);
+		return;
 	}
 	p->skel = skel;
-	p->events_fd = bpf_map__fd(maps->events);
-	p->counters_fd = bpf_map__fd(maps->counters);
-	skel->rodata->sample_bytes = p->o->sample_bytes;
 	skel->rodata->thread_bytes = thread;
 	skel->rodata->process_bytes = thread + k->proc + k->mm;
 	skel->rodata->nr_mmap = SYS_mmap;
@@ -99,25 +89,6 @@ int profiler_load(struct profiler *p, const struct prof_maps *maps,
 	skel->rodata->nr_mremap = SYS_mremap;
 	skel->rodata->nr_madvise = SYS_madvise;
 	bpf_map__set_max_entries(skel->maps.prof_tasks, PROF_MAX_TASKS);
-	err = reuse(skel->maps.mms, maps->mms);
-	if (!err)
-		err = reuse(skel->maps.prof_events, maps->events);
-	if (!err)
-		err = reuse(skel->maps.prof_pids, maps->pids);
-	if (!err)
-		err = reuse(skel->maps.prof_counters, maps->counters);
-	if (!err)
-		err = profile_bpf__load(skel);
-	if (err) {
-		tm_err("cannot load the profiling BPF programs: %s",
-		       strerror(-err));
-		return err;
-	}
-	err = profile_bpf__attach(skel);
-	if (err)
-		tm_err("cannot attach the profiling BPF programs: %s",
-		       strerror(-err));
-	return err;
 }
 
 static void add_note(struct profiler *p, const struct prof_note *n,
@@ -175,7 +146,8 @@ static int on_event(void *ctx, void *data, size_t size)
 
 int profiler_add_events(struct profiler *p, struct ring_buffer *rb)
 {
-	return ring_buffer__add(rb, p->events_fd, on_event, p);
+	return ring_buffer__add(rb, bpf_map__fd(p->skel->maps.prof_events),
+			       on_event, p);
 }
 
 static int write_one(struct output *out, const char *path, int err)
@@ -193,7 +165,7 @@ int profiler_finish(struct profiler *p, uint64_t peak_ns)
 	__u32 zero = 0;
 	int err = 0;
 
-	bpf_map_lookup_elem(p->counters_fd, &zero, &st);
+	bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.prof_counters), &zero, &st);
 	if (st.lost_samples || st.lost_notes || st.lost_tasks)
 		tm_err("memory profile: %llu samples and %llu notes lost "
 		       "(ring buffer full), %llu tasks not followed (map full)",
@@ -231,7 +203,6 @@ void profiler_free(struct profiler *p)
 	output_abort(&p->pprof);
 	output_abort(&p->folded);
 	output_abort(&p->flame);
-	profile_bpf__destroy(p->skel);
 	unwind_free(p->unw);
 	stacks_free(&p->stacks);
 	attrib_free(&p->attrib);

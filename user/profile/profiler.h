@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Memory attribution for `taskmem trace --profile/--folded/--flame`: loads
- * profile.bpf.c beside the tracer, turns its samples into stacks as they
- * come, and at the end writes what each stack held at the tree's peak.
+ * Memory attribution for `taskmem trace --profile/--folded/--flame`:
+ * configures the sampling in the tracer's object (taskmem.bpf.c and
+ * profile.bpf.c, linked), turns its samples into stacks as they come, and
+ * at the end writes what each stack held at the tree's peak.
  */
 #ifndef TM_PROFILER_H
 #define TM_PROFILER_H
@@ -14,7 +15,7 @@
 #include "taskmem.h"
 
 struct profiler;
-struct bpf_map;
+struct taskmem_bpf;
 struct ring_buffer;
 
 /*
@@ -24,20 +25,13 @@ struct ring_buffer;
 int profiler_open(struct profiler **out, const struct trace_opts *o,
 		  const struct launch_cred *cred, const char **what);
 /*
- * The tracer's maps the sampler shares: the tree's mms, and those of
- * profile_sample.bpf.h (the tracer's RSS handler samples too).
+ * Before the tracer's object is loaded (profile.bpf.c is linked into it,
+ * and its RSS handler samples): size and configure the sampler, with p
+ * NULL leave its programs out. Its programs are then attached with the
+ * tracer's.
  */
-struct prof_maps {
-	struct bpf_map *mms, *events, *pids, *counters;
-};
-
-/*
- * Load the sampler and attach it, with a page-fault counter on each CPU.
- * Attach after the tracer so the peak is known before a sample at the
- * same event. 0 or -errno.
- */
-int profiler_load(struct profiler *p, const struct prof_maps *maps,
-		  const struct kobj_sizes *k);
+void profiler_configure(struct profiler *p, struct taskmem_bpf *skel,
+			const struct kobj_sizes *k);
 /* Drain the sampler's events through rb (the tracer's); 0 or -errno. */
 int profiler_add_events(struct profiler *p, struct ring_buffer *rb);
 /*

@@ -110,21 +110,6 @@ static void kobj_configure(struct kobj_sizes *out)
 	kobj_sizes_from(size, KSTACK_DEFAULT, out);
 }
 
-/* Memory attribution after the tracer: its map of mms is shared. */
-static int profiler_start(struct tracer *t)
-{
-	struct prof_maps maps = {
-		.mms = t->skel->maps.mms,
-		.events = t->skel->maps.prof_events,
-		.pids = t->skel->maps.prof_pids,
-		.counters = t->skel->maps.prof_counters,
-	};
-	struct kobj_sizes k;
-
-	tracer_kobj_sizes(t, &k);
-	return profiler_load(t->prof, &maps, &k);
-}
-
 /*
  * Test hook: TASKMEM_NR_CPUS=N (1 to 4096) loads the programs as if the
  * machine had N possible CPUs, to show that program size and load time do
@@ -217,6 +202,7 @@ static int calibrate(struct tracer *t, int ncpus)
 int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 {
 	struct taskmem_bpf *skel;
+	struct kobj_sizes k;
 	uint64_t pidns;
 	uint64_t t0;
 	int err, ncpus;
@@ -265,6 +251,8 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 				 t->prof ? PROF_MAX_PIDS : 1);
 	bpf_program__set_autoload(skel->progs.on_mmap_unlock,
 				  features.mmap_lock_tp);
+	tracer_kobj_sizes(t, &k);
+	profiler_configure(t->prof, skel, &k);
 	/* the seeding iterator runs on demand (attach.c), for -p only: its
 	 * verification took a fifth of the start-up */
 	bpf_program__set_autoload(skel->progs.seed_targets, o->npids > 0);
@@ -286,7 +274,7 @@ int tracer_load(struct tracer *t, const struct trace_opts *o, bool verb)
 		tm_err("cannot attach BPF programs: %s", strerror(-err));
 		return err;
 	}
-	return t->prof ? profiler_start(t) : 0;
+	return 0;
 }
 
 static int on_exit_record(void *ctx, void *data, size_t size)
