@@ -173,8 +173,9 @@ int profiler_finish(struct profiler *p, uint64_t peak_ns)
 		       (unsigned long long)st.lost_notes,
 		       (unsigned long long)st.lost_tasks);
 	if (p->o->verbose)
-		fprintf(stderr, "taskmem: memory profile: %llu samples; %llu "
-			"of RSS growth not from a page fault (not kept)\n",
+		fprintf(stderr, "taskmem: memory profile: %llu samples kept; "
+			"%llu more fell on RSS growth without a page fault "
+			"(dropped)\n",
 			(unsigned long long)st.samples,
 			(unsigned long long)st.no_fault);
 	if (p->nomem || attrib_run(&p->attrib, peak_ns, &p->stacks)) {
