@@ -119,16 +119,21 @@ static void frame_draw(struct flame *fl, uint32_t depth, uint32_t name,
 	frame_colour(text, colour, sizeof(colour));
 	snprintf(tip, sizeof(tip), "%s: %.1f MiB (%.1f%%)", text,
 		 bytes / 1048576.0, 100.0 * bytes / fl->total);
-	fprintf(fl->svg.f, "<g class=\"f\">");
+	/* where the zoom script finds the frame's place, name and colour */
+	fprintf(fl->svg.f, "<g class=\"f\" data-x=\"%.3f\" data-w=\"%.3f\" "
+		"data-d=\"%u\" data-c=\"%s\" data-n=\"", x, w, depth, colour);
+	svg_escape(fl->svg.f, text);
+	fprintf(fl->svg.f, "\">");
 	svg_rect(&fl->svg, x, y, w - 0.5, FRAME_H - 1, colour, tip);
 	fit = (size_t)((w - 6) / CHAR_W);
+	label[0] = 0;
 	if (fit >= 3) {
 		snprintf(label, sizeof(label), "%s", text);
 		if (strlen(label) > fit)
 			strcpy(label + fit - 2, "..");
-		svg_text(&fl->svg, x + 3, y + FRAME_H - 5, SVG_START, FONT,
-			 label);
 	}
+	/* an empty label too: zooming in may give it room */
+	svg_text(&fl->svg, x + 3, y + FRAME_H - 5, SVG_START, FONT, label);
 	fprintf(fl->svg.f, "</g>\n");
 }
 
@@ -164,6 +169,79 @@ static void draw_level(struct flame *fl, size_t lo, size_t hi,
 	}
 }
 
+/*
+ * Zoom and search, for a browser that opens the SVG on its own (an <img>
+ * runs no script and shows the plain graph). Click a frame: it and what it
+ * called fill the width, its callers span it, the rest hides; "Reset zoom"
+ * undoes it. "Search" takes a regular expression, colours the frames whose
+ * name matches and says what share of the bytes they hold. Names are read
+ * from attributes and written as text, never as markup.
+ */
+static const char flame_script[] =
+	"<script><![CDATA[\n"
+	"(function () {\n"
+	"var W = %.1f, P = %.1f, CW = %.1f, all = W - 2 * P;\n"
+	"var gs = [].slice.call(document.querySelectorAll('g.f'));\n"
+	"var reset = document.getElementById('reset');\n"
+	"var found = document.getElementById('found');\n"
+	"function num(g, a) { return +g.getAttribute(a); }\n"
+	"function label(g, w) {\n"
+	"  var n = g.getAttribute('data-n'), fit = Math.floor((w - 6) / CW);\n"
+	"  g.querySelector('text').textContent = fit < 3 ? '' :\n"
+	"    n.length > fit ? n.slice(0, fit - 2) + '..' : n;\n"
+	"}\n"
+	"function zoom(z) {\n"
+	"  var x0 = z ? num(z, 'data-x') : P, w0 = z ? num(z, 'data-w') : all;\n"
+	"  var d0 = z ? num(z, 'data-d') : -1, k = all / w0, e = 1e-6;\n"
+	"  gs.forEach(function (g) {\n"
+	"    var x = num(g, 'data-x'), w = num(g, 'data-w'), d = num(g, 'data-d');\n"
+	"    var r = g.querySelector('rect'), t = g.querySelector('text'), nx, nw;\n"
+	"    if (d > d0 && x >= x0 - e && x + w <= x0 + w0 + e) {\n"
+	"      nx = P + (x - x0) * k; nw = w * k;\n"
+	"    } else if (d <= d0 && x <= x0 + e && x + w >= x0 + w0 - e) {\n"
+	"      nx = P; nw = all;\n"
+	"    } else {\n"
+	"      g.style.display = 'none'; return;\n"
+	"    }\n"
+	"    g.style.display = '';\n"
+	"    r.setAttribute('x', nx.toFixed(1));\n"
+	"    r.setAttribute('width', Math.max(0, nw - 0.5).toFixed(1));\n"
+	"    t.setAttribute('x', (nx + 3).toFixed(1));\n"
+	"    label(g, nw);\n"
+	"  });\n"
+	"  reset.style.display = z ? '' : 'none';\n"
+	"}\n"
+	"function search() {\n"
+	"  var q = prompt('Search frames (a regular expression; empty: clear)', '');\n"
+	"  var re = null, spans = [], end = -1, sum = 0;\n"
+	"  if (q === null) return;\n"
+	"  try { if (q) re = new RegExp(q); } catch (err) {\n"
+	"    alert('Not a regular expression: ' + err.message); return;\n"
+	"  }\n"
+	"  gs.forEach(function (g) {\n"
+	"    var m = re && re.test(g.getAttribute('data-n'));\n"
+	"    g.querySelector('rect').setAttribute('fill',\n"
+	"      m ? 'rgb(230,0,230)' : g.getAttribute('data-c'));\n"
+	"    if (m) spans.push([num(g, 'data-x'), num(g, 'data-w')]);\n"
+	"  });\n"
+	"  spans.sort(function (a, b) { return a[0] - b[0]; });\n"
+	"  spans.forEach(function (s) {\n"
+	"    var a = Math.max(s[0], end), b = s[0] + s[1];\n"
+	"    if (b > a) sum += b - a;\n"
+	"    if (b > end) end = b;\n"
+	"  });\n"
+	"  found.textContent = re ? 'Matched: ' +\n"
+	"    (100 * sum / all).toFixed(1) + '%%' : '';\n"
+	"}\n"
+	"gs.forEach(function (g) {\n"
+	"  g.addEventListener('click', function () { zoom(g); });\n"
+	"});\n"
+	"reset.addEventListener('click', function () { zoom(null); });\n"
+	"document.getElementById('search').addEventListener('click', search);\n"
+	"reset.style.display = 'none';\n"
+	"})();\n"
+	"]]></script>\n";
+
 int flame_write(FILE *f, const struct stacks *st, const char *title)
 {
 	struct flame fl = { .st = st };
@@ -179,14 +257,25 @@ int flame_write(FILE *f, const struct stacks *st, const char *title)
 	fl.depth = max_depth(st, idx, n);
 	fl.height = TOP + fl.depth * FRAME_H + 2 * PAD;
 	svg_begin(&fl.svg, f, FLAME_WIDTH, fl.height, title);
-	fprintf(f, "<style>.f:hover rect{stroke:#000;stroke-width:0.5}</style>\n");
+	fprintf(f, "<style>.f{cursor:pointer}.f:hover rect{stroke:#000;"
+		   "stroke-width:0.5}.b{cursor:pointer;fill:#0645ad}</style>\n");
 	svg_text(&fl.svg, FLAME_WIDTH / 2, 22, SVG_MIDDLE, 15, title);
 	snprintf(head, sizeof(head),
-		 "%.1f MiB held at the peak; width: bytes; hover for sizes",
-		 fl.total / 1048576.0);
+		 "%.1f MiB held at the peak; width: bytes; hover for sizes, "
+		 "click to zoom", fl.total / 1048576.0);
 	svg_text(&fl.svg, FLAME_WIDTH / 2, 36, SVG_MIDDLE, FONT, head);
+	/* the script's controls, and where it says what a search matched */
+	fprintf(f, "<text id=\"reset\" class=\"b\" x=\"%.1f\" y=\"22\" "
+		   "font-size=\"%.1f\">Reset zoom</text>\n", PAD, FONT);
+	fprintf(f, "<text id=\"search\" class=\"b\" x=\"%.1f\" y=\"22\" "
+		   "font-size=\"%.1f\" text-anchor=\"end\">Search</text>\n",
+		FLAME_WIDTH - PAD, FONT);
+	fprintf(f, "<text id=\"found\" x=\"%.1f\" y=\"36\" "
+		   "font-size=\"%.1f\" text-anchor=\"end\"></text>\n",
+		FLAME_WIDTH - PAD, FONT);
 	if (fl.total > 0)
 		draw_level(&fl, 0, n, 0, PAD);
+	fprintf(f, flame_script, FLAME_WIDTH, PAD, CHAR_W);
 	err = svg_end(&fl.svg);
 	free(idx);
 	return err;

@@ -2,7 +2,7 @@
 /*
  * Unit tests of user/output/pprof.c and flame.c: the profile is read back
  * (gunzip, then a small protobuf decoder), the folded lines and the flame
- * graph are checked as text.
+ * graph are checked as text, the graph also parsed as XML (libxml2).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,12 +13,13 @@
 #include <string.h>
 #include <cmocka.h>
 #include <zlib.h>
+#include <libxml/parser.h>
 #include "output/pprof.h"
 
 static void two_stacks(struct stacks *st)
 {
 	const char *keep[] = { "prog", "main", "keeper" };
-	const char *gone[] = { "prog", "main", "a<b&c" };
+	const char *gone[] = { "prog", "main", "a<b&c\"x'" };
 	uint32_t k, g;
 
 	memset(st, 0, sizeof(*st));
@@ -148,7 +149,7 @@ static void test_pprof_reads_back(void **state)
 	assert_int_equal(d.nstrings, 1 + 4 + 5);
 	assert_string_equal(d.strings[0], "");
 	assert_string_equal(d.strings[3], "keeper");
-	assert_string_equal(d.strings[4], "a<b&c");
+	assert_string_equal(d.strings[4], "a<b&c\"x'");
 	assert_string_equal(d.strings[5], "peak_bytes");
 	assert_string_equal(d.strings[7], "kernel_bytes");
 	assert_int_equal(d.nlocations, 4);
@@ -187,6 +188,7 @@ static void test_folded(void **state)
 
 static void test_flame(void **state)
 {
+	xmlDocPtr doc;
 	struct stacks st;
 	FILE *f = tmpfile();
 	size_t n;
@@ -198,10 +200,23 @@ static void test_flame(void **state)
 	assert_int_equal(flame_write(f, &st, "t"), 0);
 	text = contents(f, &n);
 	assert_non_null(strstr(text, "<title>keeper: 0.0 MiB (75.0%)</title>"));
-	/* names are escaped, never raw markup */
-	assert_non_null(strstr(text, "a&lt;b&amp;c"));
+	/* names are escaped, never raw markup, in text and attributes */
+	assert_non_null(strstr(text, "a&lt;b&amp;c&quot;x&apos;"));
+	assert_non_null(strstr(text, "data-n=\"a&lt;b&amp;c&quot;x&apos;\""));
 	assert_null(strstr(text, "a<b"));
+	/* each frame tells the zoom script its place: main spans the graph */
+	assert_non_null(strstr(text, "data-x=\"10.000\" data-w=\"1180.000\" "
+				     "data-d=\"1\""));
+	/* the script and its controls, once */
+	assert_non_null(strstr(text, "<script><![CDATA["));
+	assert_null(strstr(strstr(text, "<script>") + 1, "<script>"));
+	assert_non_null(strstr(text, "id=\"reset\""));
+	assert_non_null(strstr(text, "id=\"search\""));
 	assert_non_null(strstr(text, "</svg>"));
+	doc = xmlReadMemory(text, (int)n, "flame.svg", NULL, XML_PARSE_NONET);
+	if (!doc)
+		fail_msg("the flame graph is not well-formed:\n%s", text);
+	xmlFreeDoc(doc);
 	free(text);
 	fclose(f);
 	stacks_free(&st);
