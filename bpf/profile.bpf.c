@@ -12,8 +12,8 @@
  * tree's RSS peak. Loaded only when asked for: off, nothing here runs.
  *
  * Which mms belong to the tree is the tracer's `mms` map (keyed by the mm's
- * address), shared with this object before load, as are the maps of
- * profile_sample.bpf.h.
+ * address); it and the maps of profile_sample.bpf.h are the tracer's, this
+ * file being linked into its object.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -79,9 +79,6 @@ int BPF_PROG(prof_newtask, struct task_struct *task, __u64 clone_flags)
 	m = bpf_map_lookup_elem(&mms, &key);
 	if (!m)
 		return 0;
-	if (!m->pf_kleft)
-		__sync_val_compare_and_swap(&m->pf_kleft, 0,
-					    first_gap(sample_bytes));
 	weight = countdown(&m->pf_kleft, thread ? thread_bytes : process_bytes,
 			   sample_bytes);
 	if (!weight)

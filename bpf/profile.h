@@ -86,7 +86,7 @@ struct prof_sample {
 
 /*
  * What was and could not be recorded: the one element of the prof_counters
- * array, shared by the tracer's object and the profiler's.
+ * array (profile_sample.bpf.h).
  */
 struct prof_stats {
 	__u64 samples;

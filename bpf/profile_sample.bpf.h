@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Samples of memory attribution, emitted by two objects: the tracer's
- * RSS-event handler (RSS growth at a page fault, page tables) and
- * profile.bpf.c (kernel objects of new tasks). The maps here are created
- * by the tracer's object and reused by the profiler's; when attribution is
- * off they are sized to nothing and no code here runs.
+ * Samples of memory attribution, emitted from two files of the tracer's
+ * object: its RSS-event handler (RSS growth at a page fault, page tables)
+ * and profile.bpf.c (kernel objects of new tasks), which is linked into
+ * it and declares these maps extern. When attribution is off they are
+ * sized to nothing and no code here runs.
  */
 #ifndef PROFILE_SAMPLE_BPF_H
 #define PROFILE_SAMPLE_BPF_H
@@ -111,12 +111,18 @@ static __always_inline __s64 first_gap(__u64 every)
 
 /*
  * Take bytes off a countdown to the next sample, one every `every` bytes;
- * the weight of the samples it crossed (a multiple of every), or 0.
+ * the weight of the samples it crossed (a multiple of every), or 0. A
+ * countdown at 0 has not started: it starts at a random phase. (Once
+ * started it never rests at 0: a crossing leaves it above.)
  */
 static __always_inline __u64 countdown(__s64 *left, __s64 bytes, __u64 every)
 {
-	__s64 now = __sync_fetch_and_add(left, -bytes) - bytes;
+	__s64 now;
 	__u64 n;
+
+	if (!*left)
+		__sync_val_compare_and_swap(left, 0, first_gap(every));
+	now = __sync_fetch_and_add(left, -bytes) - bytes;
 
 	if (now > 0 || now + bytes <= 0)
 		return 0; /* not crossed here (or another CPU crossed it) */

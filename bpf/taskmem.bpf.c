@@ -471,9 +471,6 @@ int BPF_PROG(on_rss_stat, struct mm_struct *mm, int member)
 		__u64 weight;
 
 		if (grown > 0) {
-			if (!m->pf_left)
-				__sync_val_compare_and_swap(&m->pf_left, 0,
-						first_gap(sample_bytes));
 			weight = countdown(&m->pf_left, grown << page_shift,
 					   sample_bytes);
 			if (weight)
