@@ -140,6 +140,24 @@ uint32_t stacks_intern_names(struct stacks *st, const char *const *names,
 	return stacks_intern(st, ids, n);
 }
 
+uint32_t stacks_with_leaf(struct stacks *st, uint32_t stack, const char *leaf)
+{
+	uint32_t id = strtab_intern(&st->names, leaf), n, *frames;
+
+	if (id == UINT32_MAX || stack >= st->n)
+		return UINT32_MAX;
+	/* a copy: interning may move st->v */
+	n = st->v[stack].n;
+	frames = malloc((n + 1) * sizeof(*frames));
+	if (!frames)
+		return UINT32_MAX;
+	memcpy(frames, st->v[stack].frames, n * sizeof(*frames));
+	frames[n] = id;
+	id = stacks_intern(st, frames, n + 1);
+	free(frames);
+	return id;
+}
+
 void stacks_free(struct stacks *st)
 {
 	size_t i;

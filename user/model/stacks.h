@@ -47,6 +47,11 @@ uint32_t stacks_intern(struct stacks *st, const uint32_t *frames, uint32_t n);
 /* Intern a stack of names. */
 uint32_t stacks_intern_names(struct stacks *st, const char *const *names,
 			     uint32_t n);
+/*
+ * The stack of stack's frames with one more frame, leaf, at its end (kernel
+ * memory under the code that caused it); UINT32_MAX when out of memory.
+ */
+uint32_t stacks_with_leaf(struct stacks *st, uint32_t stack, const char *leaf);
 void stacks_free(struct stacks *st);
 
 /* Sum of value v over every stack. */

@@ -134,8 +134,9 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (s->h.kind == PROF_FAULT && s->pgtables) {
 		struct prof_note pgt = s->h;
 
+		/* the same stack, unwound once, under the page-table leaf */
 		pgt.kind = PROF_PGTABLE;
-		stack = unwind_sample(p->unw, s, leaf_pgtable, &p->stacks);
+		stack = stacks_with_leaf(&p->stacks, stack, leaf_pgtable);
 		if (stack == UINT32_MAX)
 			p->nomem = true;
 		else

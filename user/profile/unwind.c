@@ -315,10 +315,9 @@ static void unwind_from_return(struct unwinder *u, Dwfl *dwfl,
 {
 	static struct prof_sample up;
 	static struct walk rest;
+	uint32_t popped = sizeof(uint64_t);
 	uint64_t ret;
 	int i;
-
-	uint32_t popped = sizeof(ret);
 
 	if (s->stack_len < 2 * sizeof(ret))
 		return;

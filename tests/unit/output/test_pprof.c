@@ -222,12 +222,36 @@ static void test_flame(void **state)
 	stacks_free(&st);
 }
 
+/* Kernel memory under a stack: the same frames and one leaf more. */
+static void test_stack_with_leaf(void **state)
+{
+	struct stacks st;
+	uint32_t leafed, again;
+
+	(void)state;
+	two_stacks(&st);
+	leafed = stacks_with_leaf(&st, 0, "[kernel] page tables");
+	assert_int_equal(leafed, 2);
+	assert_int_equal(st.v[leafed].n, 4);
+	assert_memory_equal(st.v[leafed].frames, st.v[0].frames,
+			    3 * sizeof(uint32_t));
+	assert_string_equal(st.names.s[st.v[leafed].frames[3]],
+			    "[kernel] page tables");
+	/* interned: asked again, the same stack */
+	again = stacks_with_leaf(&st, 0, "[kernel] page tables");
+	assert_int_equal(again, leafed);
+	assert_int_equal(st.n, 3);
+	assert_int_equal(stacks_with_leaf(&st, 7, "x"), UINT32_MAX);
+	stacks_free(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pprof_reads_back),
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_flame),
+		cmocka_unit_test(test_stack_with_leaf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
